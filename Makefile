@@ -1,0 +1,59 @@
+# Sinau: `make run` to try it, `make test` to check it. Everything else follows from these two.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := lms
+
+.PHONY: run serve test lint format install install-dev translations messages db demo courses clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Compile the translation catalogues (.po -> .mo); the .mo files are build output.
+translations: install
+	$(BIN)/pybabel compile -d lms/translations -f --statistics
+
+## Re-extract the messages and update the English catalogue after changing UI text.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching --omit-header
+
+## Upgrade the database (SQLite in instance/ unless DATABASE_URL is set).
+db: install
+	$(BIN)/flask db upgrade
+
+## Demo accounts, only into the embedded SQLite database unless LMS_DEMO=1 says otherwise.
+demo: db
+	@if [ -z "$$DATABASE_URL" ] || [ "$$LMS_DEMO" = "1" ]; then $(BIN)/flask lms demo; \
+	else echo "DATABASE_URL is set: demo data not loaded (LMS_DEMO=1 to force)."; fi
+
+run: install translations demo
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev translations
+	$(BIN)/ruff check lms tests bench wsgi.py
+	$(BIN)/ruff format --check lms tests bench wsgi.py
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check lms tests bench wsgi.py
+
+format: install-dev
+	$(BIN)/ruff check --fix lms tests bench wsgi.py
+	$(BIN)/ruff format lms tests bench wsgi.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

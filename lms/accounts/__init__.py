@@ -1,0 +1,1 @@
+"""Accounts: people, roles, logging in and out, passwords."""

@@ -1,0 +1,116 @@
+"""People (ASN) and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.extensions import db
+from lms.i18n import utcnow
+from lms.org.models import Unit
+
+
+class Role(enum.StrEnum):
+    """What a person may do; a person can hold several."""
+
+    LEARNER = "learner"
+    UNIT_HEAD = "unit_head"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class UserRole(db.Model):
+    """One role held by one person."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class User(UserMixin, db.Model):
+    """A person who uses Sinau: an ASN (PNS or PPPK), or a staff account without a NIP."""
+
+    __tablename__ = "users"
+    __table_args__ = (Index("ix_users_unit_active", "unit_id", "active"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: 18-digit NIP as text; unique; empty for service accounts such as the first admin.
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)
+    #: Stored lower-case so uniqueness ignores case.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    #: "PNS" or "PPPK".
+    employment: Mapped[str] = mapped_column(String(10), default="PNS")
+    #: Jabatan, e.g. "Pranata Komputer Ahli Muda".
+    position: Mapped[str | None] = mapped_column(String(200))
+    #: Jenis jabatan: JPT, Administrator, Pengawas, Pelaksana, Fungsional.
+    position_type: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: Golongan/ruang, e.g. "III/b", or a PPPK grade "IX".
+    rank: Mapped[str | None] = mapped_column(String(10))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: The person must choose a new password at the next login (after a reset).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Bumped on password change or reset: every other session then ends.
+    session_version: Mapped[int] = mapped_column(default=1)
+    #: "id" or "en"; empty means the default (Bahasa Indonesia).
+    locale: Mapped[str | None] = mapped_column(String(5))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    # -- Flask-Login -------------------------------------------------------------------------
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        # The version makes a password reset end the sessions that came before it.
+        return f"{self.id}:{self.session_version}"
+
+    # -- roles -------------------------------------------------------------------------------
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the person holds any of ``roles``."""
+        return not self.roles.isdisjoint(roles)
+
+    def set_roles(self, roles: set[str] | list[str]) -> None:
+        wanted = {Role(r).value for r in roles}
+        self.role_rows = [row for row in self.role_rows if row.role in wanted]
+        for role in sorted(wanted - self.roles):
+            self.role_rows.append(UserRole(role=role))
+
+    # -- passwords ---------------------------------------------------------------------------
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def display_nip(self) -> str:
+        """NIP grouped as printed on ASN documents: 19870312 201001 1 003."""
+        n = self.nip or ""
+        if len(n) != 18:
+            return n
+        return f"{n[:8]} {n[8:14]} {n[14]} {n[15:]}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"

@@ -1,0 +1,258 @@
+"""Logging in and out, one's own account, and account management for HR and admin."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.accounts import services
+from lms.accounts.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserForm
+from lms.accounts.models import Role, User
+from lms.extensions import db
+from lms.forms import options
+from lms.i18n import gettext as _
+from lms.i18n import utcnow
+from lms.org.services import unit_choices
+from lms.pagination import paginate
+from lms.policy import authorize, can
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The login page: NIP or email, and a password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        result = services.authenticate(form.identifier.data, form.password.data, utcnow())
+        db.session.commit()
+        if result.user is None:
+            flash(result.error, "error")
+            return render_template("accounts/login.html", form=form), 200
+        session.clear()  # a fresh session on login: no fixation
+        login_user(result.user, remember=form.remember.data)
+        session.permanent = True
+        if result.user.must_change_password:
+            flash(_("Silakan ganti kata sandi sementara Anda sebelum melanjutkan."), "info")
+            return redirect(url_for("accounts.password"))
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """End the session (POST with a CSRF token, so no other site can log a person out)."""
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("Anda telah keluar. Sampai jumpa!"), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account")
+@login_required
+def profile():
+    """What Sinau holds about me (UU PDP: the right to see one's data)."""
+    authorize("account.view_own")
+    return render_template("accounts/profile.html", user=current_user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change my own password."""
+    authorize("account.change_password")
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.new.data)
+        except services.AccountError as exc:
+            db.session.rollback()
+            form.new.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # stay logged in under the new version
+            flash(_("Kata sandi Anda telah diganti."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/password.html", form=form)
+
+
+# -- account management (HR and admin) -----------------------------------------------------------
+
+
+@bp.route("/admin/users")
+@login_required
+def users():
+    """Everyone's account, searchable by NIP, name or email."""
+    authorize("users.list")
+    q = request.args.get("q", "")
+    status = request.args.get("status", "active")
+    active = {"active": True, "inactive": False}.get(status)
+    page = paginate(services.search_users(q, active=active))
+    return render_template("accounts/users.html", page=page, q=q, status=status)
+
+
+def _user_form(user: User | None) -> UserForm:
+    form = UserForm(obj=user, user_id=user.id if user else None)
+    form.unit_id.choices = options([(0, _("— pilih unit kerja —")), *unit_choices()])
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles) if user else [Role.LEARNER.value]
+        if user and user.unit_id:
+            form.unit_id.data = user.unit_id
+    return form
+
+
+def _checked_roles(form: UserForm, user: User | None) -> set[str] | None:
+    roles = set(form.roles.data or [])
+    had_admin = bool(user and user.has_role(Role.ADMIN))
+    if (Role.ADMIN in roles) != had_admin and not can(current_user, "users.grant_admin"):
+        form.roles.errors.append(_("Hanya administrator yang dapat mengubah peran administrator."))
+        return None
+    return roles
+
+
+def _apply(form: UserForm, user: User) -> None:
+    user.full_name = form.full_name.data.strip()
+    user.employment = form.employment.data
+    user.nip = form.nip.data or None
+    user.email = form.email.data or None
+    user.position = (form.position.data or "").strip() or None
+    user.position_type = form.position_type.data or None
+    user.rank = (form.rank.data or "").strip() or None
+    user.unit_id = form.unit_id.data or None
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@login_required
+def user_new():
+    """Create an account and hand over its first password."""
+    authorize("users.create")
+    form = _user_form(None)
+    if form.validate_on_submit():
+        roles = _checked_roles(form, None)
+        if roles is not None:
+            user = services.create_user(full_name=form.full_name.data, roles=roles)
+            _apply(form, user)
+            temporary = services.reset_password(user)
+            db.session.commit()
+            return _show_temporary_password(user, temporary, created=True)
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int):
+    """Correct a person's data, unit and roles."""
+    user = _get_user(user_id)
+    authorize("users.manage", user)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        roles = _checked_roles(form, user)
+        if roles is not None:
+            if user.id == current_user.id and Role.ADMIN in user.roles - roles:
+                form.roles.errors.append(
+                    _("Anda tidak dapat mencabut peran administrator diri sendiri.")
+                )
+            else:
+                _apply(form, user)
+                user.set_roles(roles)
+                db.session.commit()
+                flash(_("Data %(name)s telah disimpan.", name=user.full_name), "success")
+                return redirect(url_for("accounts.user_edit", user_id=user.id))
+    return render_template("accounts/user_form.html", form=form, user=user, confirm=ConfirmForm())
+
+
+@bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
+@login_required
+def user_set_active(user_id: int):
+    """Deactivate (or reactivate) an account; accounts are never deleted."""
+    user = _get_user(user_id)
+    authorize("users.manage", user)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    activate = request.form.get("active") == "1"
+    if user.id == current_user.id and not activate:
+        flash(_("Anda tidak dapat menonaktifkan akun Anda sendiri."), "error")
+    else:
+        services.set_active(user, activate)
+        db.session.commit()
+        if activate:
+            flash(_("Akun %(name)s diaktifkan kembali.", name=user.full_name), "success")
+        else:
+            flash(_("Akun %(name)s dinonaktifkan.", name=user.full_name), "success")
+    return redirect(url_for("accounts.user_edit", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/reset-password", methods=["POST"])
+@login_required
+def user_reset_password(user_id: int):
+    """Give a person a temporary password, shown once to the officer."""
+    user = _get_user(user_id)
+    authorize("users.manage", user)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    temporary = services.reset_password(user)
+    db.session.commit()
+    current_app.logger.info("password reset for user id %s by user id %s", user.id, current_user.id)
+    return _show_temporary_password(user, temporary, created=False)
+
+
+def _show_temporary_password(user: User, temporary: str, created: bool):
+    """Show a temporary password once, in the response body only: never in a flash message
+    (the session cookie is signed, not encrypted), a URL or a log."""
+    response = make_response(
+        render_template(
+            "accounts/temporary_password.html", user=user, password=temporary, created=created
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_template_global()
+def role_labels(roles: set[str]) -> str:
+    """A person's roles, named for people."""
+    from lms.accounts.forms import ROLE_LABELS
+
+    return ", ".join(str(ROLE_LABELS[Role(r)]) for r in sorted(roles))

@@ -1,0 +1,76 @@
+"""Configuration, read from the environment (variables prefixed ``LMS_`` plus ``DATABASE_URL``).
+
+Every setting is listed in README.md ("Konfigurasi"). The environment is read when the app is
+created, not at import, so tests and the CLI can change it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in {"1", "true", "yes", "on", "ya"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    return int(value) if value else default
+
+
+def from_env(env: Mapping[str, str] | None = None) -> dict:
+    """Return the Flask configuration that the environment ``env`` describes."""
+    env = os.environ if env is None else env
+    mode = env.get("LMS_ENV", "development").strip() or "development"
+    production = mode == "production"
+    secure = _bool(env, "LMS_SECURE_COOKIES", production)
+    instance = env.get("LMS_INSTANCE_PATH") or str(BASE_DIR / "instance")
+    return {
+        "LMS_ENV": mode,
+        "SECRET_KEY": env.get("SECRET_KEY") or env.get("LMS_SECRET_KEY"),
+        "INSTANCE_PATH": instance,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or env.get("LMS_DATABASE_URL"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "LANGUAGES": ("id", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "PERMANENT_SESSION_LIFETIME": _int(env, "LMS_SESSION_HOURS", 12) * 3600,
+        # A token lives as long as the session: a long lesson must not expire its form.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "LOGIN_MAX_FAILURES": _int(env, "LMS_LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_MINUTES": _int(env, "LMS_LOGIN_LOCK_MINUTES", 15),
+        "PASSWORD_MIN_LENGTH": _int(env, "LMS_PASSWORD_MIN_LENGTH", 10),
+        "DEMO_PASSWORD": env.get("LMS_DEMO_PASSWORD") or None,
+        "COURSES_PATH": env.get("LMS_COURSES_PATH") or str(BASE_DIR / "courses"),
+        "BASE_URL": env.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PAGE_SIZE": _int(env, "LMS_PAGE_SIZE", 25),
+        "LOG_LEVEL": env.get("LMS_LOG_LEVEL", "INFO"),
+    }
+
+
+def testing_config(database_url: str, instance_path: str) -> dict:
+    """Return the configuration the test suite runs with."""
+    config = from_env({})
+    config.update(
+        LMS_ENV="testing",
+        TESTING=True,
+        SECRET_KEY="test-secret-key",  # noqa: S106 - tests only
+        SQLALCHEMY_DATABASE_URI=database_url,
+        INSTANCE_PATH=instance_path,
+        SESSION_COOKIE_SECURE=False,
+        REMEMBER_COOKIE_SECURE=False,
+    )
+    return config

@@ -1,0 +1,69 @@
+"""Language and time: Bahasa Indonesia first, English second; times stored in UTC, shown in WIB."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+from flask import current_app, request, session
+from flask_babel import get_locale, gettext, lazy_gettext, ngettext
+from flask_login import current_user
+
+__all__ = ["gettext", "lazy_gettext", "ngettext", "select_locale", "to_wib", "utcnow", "wib"]
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, naive, as the database stores it."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def select_locale() -> str:
+    """The person's stored choice, then the visitor's session, then Bahasa Indonesia."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if request and session.get("locale") in languages:
+        return session["locale"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def to_wib(value: datetime) -> datetime:
+    """A stored (naive UTC) or aware datetime, in WIB."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(WIB)
+
+
+def wib_today(now: datetime | None = None) -> date:
+    """Today's date in WIB."""
+    return to_wib(now or utcnow()).date()
+
+
+def format_day(value: date | datetime | None) -> str:
+    """27 November 2026, in the current language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_wib(value).date()
+    return _babel_date(value, "d MMMM y", locale=str(get_locale() or "id"))
+
+
+def wib(value: datetime | None, with_date: bool = True) -> str:
+    """27 November 2026, 21.30 WIB (a stored UTC time shown in WIB)."""
+    if value is None:
+        return ""
+    local = to_wib(value)
+    clock = f"{local:%H.%M} WIB"
+    return f"{format_day(local.date())}, {clock}" if with_date else clock
+
+
+def number(value: float | int | None, digits: int = 1) -> str:
+    """1.234,5 in Indonesian, 1,234.5 in English."""
+    if value is None:
+        return ""
+    fmt = "#,##0" if digits == 0 else "#,##0." + "#" * digits
+    return format_decimal(value, format=fmt, locale=str(get_locale() or "id"))

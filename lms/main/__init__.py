@@ -1,0 +1,1 @@
+"""The front page, the dashboard, language choice, error pages and response headers."""

@@ -1,0 +1,178 @@
+"""The front page, each role's dashboard, choosing a language, errors and security headers."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import func, select
+from werkzeug.exceptions import HTTPException
+
+from lms.accounts.forms import LoginForm
+from lms.accounts.models import Role, User
+from lms.accounts.views import safe_next
+from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
+from lms.org.models import Unit
+from lms.org.services import units_headed_by
+from lms.policy import authorize, can
+
+bp = Blueprint("main", __name__, template_folder="templates")
+
+
+@bp.route("/")
+def index():
+    """The login page for visitors; the dashboard for people who have logged in."""
+    if not current_user.is_authenticated:
+        return render_template("accounts/login.html", form=LoginForm())
+    authorize("dashboard.view")
+    return render_template("main/dashboard.html", **dashboard_context(current_user))
+
+
+def dashboard_context(user: User) -> dict:
+    """What each of a person's roles shows on the dashboard, in a handful of queries."""
+    context: dict = {"headed_units": [], "province": None}
+    if user.has_role(Role.UNIT_HEAD):
+        units = units_headed_by(user.id)
+        counts = {}
+        if units:
+            for unit in units:
+                counts[unit.id] = db.session.execute(
+                    select(func.count(User.id), func.count(func.distinct(Unit.id)))
+                    .select_from(Unit)
+                    .outerjoin(User, (User.unit_id == Unit.id) & User.active.is_(True))
+                    .where(Unit.path.startswith(unit.path, autoescape=True))
+                ).one()
+        context["headed_units"] = [(u, counts[u.id][0], counts[u.id][1] - 1) for u in units]
+    if can(user, "users.list"):
+        context["province"] = {
+            "units": db.session.scalar(select(func.count(Unit.id))),
+            "people": db.session.scalar(select(func.count(User.id)).where(User.active.is_(True))),
+            "inactive": db.session.scalar(
+                select(func.count(User.id)).where(User.active.is_(False))
+            ),
+        }
+    return context
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language; stored on the account, or in the visitor's session."""
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        flash(_("Bahasa tidak dikenal."), "error")
+    elif current_user.is_authenticated:
+        authorize("account.set_locale")
+        current_user.locale = locale
+        db.session.commit()
+    else:
+        session["locale"] = locale
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/healthz")
+def healthz():
+    """For the load balancer: the app answers and the database is reachable."""
+    db.session.execute(select(1))
+    return {"status": "ok"}
+
+
+@bp.route("/privacy")
+def privacy():
+    """Pemberitahuan privasi (UU 27/2022): what Sinau keeps, why, and for how long."""
+    return render_template("main/privacy.html")
+
+
+# (endpoint, label, action the policy must allow); features append their entries.
+NAV: list[tuple[str, object, str]] = [
+    ("accounts.users", _l("Pegawai"), "users.list"),
+    ("org.units", _l("Unit Kerja"), "units.list"),
+]
+
+
+def nav_items() -> list[dict]:
+    """The menu entries the current person may use."""
+    items = []
+    for endpoint, label, action in NAV:
+        if can(current_user, action):
+            url = url_for(endpoint)
+            items.append(
+                {"url": url, "label": label, "active": request.path.startswith(url.rstrip("/"))}
+            )
+    return items
+
+
+ERROR_TITLES = {
+    400: _l("Permintaan tidak valid"),
+    403: _l("Akses ditolak"),
+    404: _l("Halaman tidak ditemukan"),
+    405: _l("Metode tidak diizinkan"),
+    413: _l("Berkas terlalu besar"),
+    500: _l("Terjadi kesalahan pada server"),
+}
+
+
+def init_app(app: Flask) -> None:
+    """Error pages, the forced password change, and security headers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = _(
+            "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
+        )
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400 or error.response is not None:
+            return error
+        return render_template("errors/error.html", code=error.code, message=None), error.code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_template("errors/error.html", code=500, message=None), 500
+
+    @app.before_request
+    def force_password_change():
+        allowed = {"accounts.password", "accounts.logout", "main.set_language", "static"}
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in allowed
+        ):
+            return redirect(url_for("accounts.password"))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if current_user and current_user.is_authenticated:
+            headers.setdefault("Cache-Control", "private, no-cache")
+        return response
+
+    @app.context_processor
+    def layout_context() -> dict:
+        return {"current_locale": str(get_locale() or "id"), "nav_items": nav_items}
+
+    app.jinja_env.globals["error_title"] = lambda code: ERROR_TITLES.get(code, _l("Kesalahan"))

@@ -1,0 +1,1 @@
+"""Organisation: work units (unit kerja) and how they nest."""

@@ -1,0 +1,83 @@
+"""Who may do what: the one place that answers "may this user do this to that object".
+
+Every view calls :func:`authorize` (or checks :func:`can` to show a link). Rules are small
+functions registered by action name; ``tests/test_permissions.py`` walks every route with every
+role, so a route without a rule or an expectation fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort
+from flask_login import current_user
+
+from lms.accounts.models import Role, User
+
+Rule = Callable[[User, Any], bool]
+RULES: dict[str, Rule] = {}
+
+
+def rule(*actions: str) -> Callable[[Rule], Rule]:
+    """Register a function as the rule for ``actions``."""
+
+    def register(fn: Rule) -> Rule:
+        for action in actions:
+            if action in RULES:
+                raise RuntimeError(f"rule for {action!r} registered twice")
+            RULES[action] = fn
+        return fn
+
+    return register
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """Whether ``user`` may do ``action`` (to ``obj``). Anonymous and inactive users may not."""
+    if action not in RULES:
+        raise KeyError(f"no policy rule for {action!r}")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(RULES[action](user, obj))
+
+
+def authorize(action: str, obj: Any = None) -> None:
+    """Stop the request unless the current user may do ``action``: login first, else 403."""
+    if can(current_user, action, obj):
+        return
+    if not current_user.is_authenticated:
+        from lms.extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    abort(403)
+
+
+def is_staff(user: User) -> bool:
+    return user.has_role(Role.HR, Role.ADMIN)
+
+
+# -- accounts and people -------------------------------------------------------------------------
+
+
+@rule("dashboard.view", "account.view_own", "account.change_password", "account.set_locale")
+def _any_member(user: User, obj: Any) -> bool:
+    return True
+
+
+@rule("users.list", "users.create", "units.list", "units.manage")
+def _staff(user: User, obj: Any) -> bool:
+    return is_staff(user)
+
+
+@rule("users.manage")
+def _manage_user(user: User, target: User | None) -> bool:
+    """HR and admin manage accounts; only an admin touches an admin's account."""
+    if not is_staff(user):
+        return False
+    admin_target = target is not None and target.has_role(Role.ADMIN)
+    return not admin_target or user.has_role(Role.ADMIN)
+
+
+@rule("users.grant_admin")
+def _grant_admin(user: User, obj: Any) -> bool:
+    return user.has_role(Role.ADMIN)

@@ -1,0 +1,162 @@
+"""Fixtures shared by the whole suite.
+
+Every test that uses ``app`` runs once per database backend: SQLite always, PostgreSQL when
+``LMS_TEST_DATABASE_URL`` is set. The schema comes from the real Alembic migrations, once per
+backend; each test then starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from lms import create_app
+from lms.config import testing_config
+from tests.factories import make_unit, make_user
+
+PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if IN_CI and not PG_URL:
+        raise pytest.UsageError(
+            "CI=true but LMS_TEST_DATABASE_URL is not set: the PostgreSQL lane must run"
+        )
+    if IN_CI and not shutil.which(CHROMIUM):
+        raise pytest.UsageError(f"CI=true but {CHROMIUM} is missing: the browser lane must run")
+
+
+def reset_postgres(url: str) -> None:
+    """Drop everything in the test database so the migrations start from empty."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[str]:
+    """A migrated, empty database for the whole session, one per backend."""
+    if request.param == "postgresql":
+        url = PG_URL
+        reset_postgres(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    app = create_app(testing_config(url, str(tmp_path_factory.mktemp("instance"))))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        from lms.extensions import db
+
+        upgrade()
+        db.engine.dispose()
+    yield url
+
+
+def _empty_tables(app: Flask) -> None:
+    from lms.extensions import db
+
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+            has_sequence = conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+            ).first()
+            if has_sequence:
+                conn.execute(text("DELETE FROM sqlite_sequence"))
+
+
+class Client(FlaskClient):
+    """A test client whose every request starts with an empty ``g``.
+
+    The test body holds an app context (for ``db``), and Flask reuses it for requests; without
+    this, ``g`` (Flask-Login's cached user, Flask-Babel's locale) would leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            ctx.g = ctx.app.app_ctx_globals_class()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path) -> Iterator[Callable[..., Flask]]:
+    """Build an app on the session's database, with configuration overrides."""
+    apps: list[Flask] = []
+
+    def build(**overrides) -> Flask:
+        config = testing_config(database_url, str(tmp_path / "instance"))
+        config["WTF_CSRF_ENABLED"] = False
+        config.update(overrides)
+        app = create_app(config)
+        app.test_client_class = Client
+        apps.append(app)
+        return app
+
+    yield build
+    from lms.extensions import db
+
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            _empty_tables(app)
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app) -> Iterator[Flask]:
+    """The app, CSRF off (tests of CSRF build their own), inside an app context."""
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def db(app: Flask):
+    from lms.extensions import db
+
+    return db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, db) -> Callable:
+    """Log the test client in as a new person with ``role`` (or as a given user)."""
+
+    def login(role_or_user="learner", **overrides):
+        if isinstance(role_or_user, str):
+            unit = overrides.pop("unit", None) or make_unit()
+            roles = {"learner", role_or_user} if role_or_user != "admin" else {"admin"}
+            user = make_user(unit=unit, roles=roles, **overrides)
+            if role_or_user == "unit_head":
+                unit.head = user
+            db.session.commit()
+        else:
+            user = role_or_user
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return login
