@@ -18,6 +18,15 @@ from lms.quiz.gift import (
     parse_gift,
     parse_gift_file,
 )
+from lms.quiz.grading import (
+    grade_matching,
+    grade_multichoice,
+    grade_multiresponse,
+    grade_numerical,
+    grade_shortanswer,
+    grade_truefalse,
+    parse_number,
+)
 
 DATA = Path(__file__).parent / "data"
 DOCS = DATA / "docs_examples.gift"
@@ -879,3 +888,179 @@ def test_file_errors(tmp_path: Path) -> None:
 def test_error_stops_at_the_first_problem() -> None:
     error = parse_error("Q1 {}\n\nQ2 {~a ~b}")
     assert error.line == 1
+
+
+# --- Grading ---------------------------------------------------------------------------------
+
+BAD_INDICES = [None, -1, 4, 99, True, "3", 3.0, [3]]
+
+
+def one(text: str) -> Question:
+    (q,) = parse_gift(text)
+    return q
+
+
+def test_grade_multichoice_partial_and_negative_credit(docs: list[Question]) -> None:
+    hometown = docs[25]  # Jerusalem 0, Bethlehem 25%, Galilee 50%, Nazareth 100%
+    assert [grade_multichoice(hometown, i) for i in range(4)] == [0.0, 0.25, 0.5, 1.0]
+    negative = one("Pilih {=benar ~%-50%salah sekali ~salah}")
+    assert grade_multichoice(negative, 1) == 0.0
+    assert grade_multichoice(negative, 0) == 1.0
+
+
+@pytest.mark.parametrize("index", BAD_INDICES)
+def test_grade_multichoice_bad_input(docs: list[Question], index: object) -> None:
+    assert grade_multichoice(docs[25], index) == 0.0  # type: ignore[arg-type]
+
+
+def test_grade_multichoice_wrong_question() -> None:
+    assert grade_multichoice(one("Benar? {T}"), 0) == 0.0
+    assert grade_multichoice(None, 0) == 0.0  # type: ignore[arg-type]
+
+
+def test_grade_multiresponse(docs: list[Question]) -> None:
+    grant = docs[4]  # No one -100%, Grant 50%, Grant's wife 50%, Grant's father -100%
+    assert grade_multiresponse(grant, [1, 2]) == 1.0
+    assert grade_multiresponse(grant, {2}) == 0.5
+    assert grade_multiresponse(grant, (1, 1)) == 0.5  # a repeated index counts once
+    assert grade_multiresponse(grant, [0, 1, 2]) == 0.0
+    assert grade_multiresponse(grant, [0]) == 0.0  # negative total floored at 0
+    assert grade_multiresponse(grant, [0, 1, 2, 3]) == 0.0
+    assert grade_multiresponse(grant, []) == 0.0
+    gentle = docs[29]  # -50%, 50%, 50%, -50%
+    assert grade_multiresponse(gentle, [0, 1, 2]) == 0.5
+
+
+def test_grade_multiresponse_is_capped_at_one() -> None:
+    q = one("Pilih {~%50.5%a ~%50.4%b ~c}")
+    assert grade_multiresponse(q, [0, 1]) == 1.0
+    thirds = one("Pilih {~%33.33333%a ~%33.33333%b ~%33.33333%c}")
+    assert grade_multiresponse(thirds, [0, 1, 2]) == pytest.approx(1.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("chosen", [None, "12", 1, [1, 99], [1, -1], [1, True], [1, "2"], {1: 2}])
+def test_grade_multiresponse_bad_input(docs: list[Question], chosen: object) -> None:
+    assert grade_multiresponse(docs[4], chosen) == 0.0
+
+
+def test_grade_multiresponse_wrong_question(docs: list[Question]) -> None:
+    assert grade_multiresponse(docs[25], [3]) == 0.0
+
+
+def test_grade_truefalse(docs: list[Question]) -> None:
+    grant, sun = docs[5], docs[6]
+    assert (grade_truefalse(grant, True), grade_truefalse(grant, False)) == (1.0, 0.0)
+    assert (grade_truefalse(sun, False), grade_truefalse(sun, True)) == (1.0, 0.0)
+    for bad in (None, "true", 1, 0):
+        assert grade_truefalse(grant, bad) == 0.0  # type: ignore[arg-type]
+    assert grade_truefalse(docs[25], True) == 0.0
+
+
+def test_grade_shortanswer(docs: list[Question]) -> None:
+    hometown = docs[26]  # Nazareth 100%, Nazereth 75%, Bethlehem 25%
+    assert grade_shortanswer(hometown, "nazareth") == 1.0
+    assert grade_shortanswer(hometown, "  NAZERETH ") == 0.75
+    assert grade_shortanswer(hometown, "Bethlehem") == 0.25
+    assert grade_shortanswer(hometown, "Roma") == 0.0
+    grant = docs[7]
+    assert grade_shortanswer(grant, "ulysses   s.\tgrant") == 1.0
+    assert grade_shortanswer(grant, "Ulysses S Grant") == 0.0
+
+
+def test_grade_shortanswer_best_match_and_negative_credit() -> None:
+    q = one("Isi {=%50%dua =%-50%tiga =2 =%25%DUA}")
+    assert grade_shortanswer(q, "dua") == 0.5
+    assert grade_shortanswer(q, "tiga") == 0.0
+    assert grade_shortanswer(q, "2") == 1.0
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", 42, ["Nazareth"]])
+def test_grade_shortanswer_bad_input(docs: list[Question], text: object) -> None:
+    assert grade_shortanswer(docs[26], text) == 0.0  # type: ignore[arg-type]
+
+
+def test_grade_numerical(docs: list[Question]) -> None:
+    born = docs[16]  # 1822 exactly for 100%, 1820..1824 for 50%
+    assert grade_numerical(born, "1822") == 1.0
+    assert grade_numerical(born, " 1822,0 ") == 1.0
+    assert grade_numerical(born, "1821") == 0.5
+    assert grade_numerical(born, "1824") == 0.5
+    assert grade_numerical(born, "1825") == 0.0
+    assert grade_numerical(born, 1822) == 1.0
+    pi = docs[14]  # 3.14159 plus or minus 0.0005
+    # The documentation: "3.141 is not counted as correct and 3.142 is considered in the range".
+    assert grade_numerical(pi, "3.141") == 0.0
+    assert grade_numerical(pi, "3.142") == 1.0
+    assert grade_numerical(pi, "3,142") == 1.0
+    assert grade_numerical(pi, 3.1416) == 1.0
+
+
+def test_grade_numerical_tolerance_bounds_are_exact() -> None:
+    q = one("Pi? {#3.14:0.01}")
+    assert [grade_numerical(q, v) for v in ("3,13", "3.15", "3.1299", "3.1501")] == [
+        1.0,
+        1.0,
+        0.0,
+        0.0,
+    ]
+
+
+def test_grade_numerical_negative_values_and_credit() -> None:
+    q = one("Suhu? {#=-5..-1 =%-50%0}")
+    assert grade_numerical(q, "\u22123") == 1.0  # typographic minus sign
+    assert grade_numerical(q, "-1,5") == 1.0
+    assert grade_numerical(q, "0") == 0.0
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "abc", "3,1,4", "1.822,5", "nan", "inf", "1e999", True, float("nan"), []]
+)
+def test_grade_numerical_bad_input(docs: list[Question], value: object) -> None:
+    assert grade_numerical(docs[16], value) == 0.0  # type: ignore[arg-type]
+
+
+def test_grade_numerical_wrong_question(docs: list[Question]) -> None:
+    assert grade_numerical(docs[25], "1") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("3,14", 3.14),
+        ("3.14", 3.14),
+        ("-0,5", -0.5),
+        ("+2", 2.0),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        (7, 7.0),
+        ("1.234,5", None),
+        ("1,234,5", None),
+        ("3 14", None),
+        (None, None),
+        (False, None),
+    ],
+)
+def test_parse_number(value: object, expected: float | None) -> None:
+    assert parse_number(value) == expected
+
+
+def test_grade_matching(docs: list[Question]) -> None:
+    capitals = docs[9]  # Canada, Italy, Japan, India
+    right = {0: "Ottawa", 1: "Rome", 2: "Tokyo", 3: "New Delhi"}
+    assert grade_matching(capitals, right) == 1.0
+    assert grade_matching(capitals, {**right, 2: "New Delhi", 3: "Tokyo"}) == 0.5
+    assert grade_matching(capitals, {0: "Ottawa"}) == 0.25
+    assert grade_matching(capitals, {0: " Ottawa ", 9: "Rome", 1: 5}) == 0.25
+    assert grade_matching(capitals, {}) == 0.0
+
+
+def test_grade_matching_ignores_extra_choices() -> None:
+    q = one("Pasangkan {=a -> 1 =b -> 2 = -> 3}")
+    assert grade_matching(q, {0: "1", 1: "2"}) == 1.0
+    assert grade_matching(q, {0: "3", 1: "2", 2: "3"}) == 0.5
+
+
+@pytest.mark.parametrize("mapping", [None, [], "Ottawa", [(0, "Ottawa")]])
+def test_grade_matching_bad_input(docs: list[Question], mapping: object) -> None:
+    assert grade_matching(docs[9], mapping) == 0.0  # type: ignore[arg-type]
+    assert grade_matching(docs[4], {0: "Ottawa"}) == 0.0
