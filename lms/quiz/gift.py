@@ -76,6 +76,7 @@ _RESTORE = str.maketrans({ph: ("\n" if char == "n" else char) for char, ph in _P
 _PLACEHOLDER_RE = re.compile("[" + "".join(_PLACEHOLDER.values()) + "]")
 _ESCAPE_RE = re.compile(r"\\([~=#{}:n\\])")
 
+_BRACE_RE = re.compile(r"[{}]")
 _FORMAT_RE = re.compile(r"\[(moodle|html|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -307,10 +308,11 @@ class _Block:
             body = body[:separator]
 
         stripped = body.strip()
-        head = stripped.split("#", 1)[0].strip().upper()
         if not stripped:
             message = "soal esai ({}) tidak didukung karena tidak bisa dinilai otomatis"
             raise GiftError(self.filename, qline, message)
+        # Same order as Moodle's importer: the first rule that fits decides the type.
+        head = stripped.split("#", 1)[0].strip().upper()
         if stripped.startswith("#"):
             self._numerical(question, body, body_at)
         elif "~" in body:
@@ -342,7 +344,7 @@ class _Block:
         if nested != -1:
             message = f"kurung kurawal '{{' tidak ditutup sebelum '{{' di baris {self.line(nested)}"
             raise self.error(opening, message)
-        extra = re.compile(r"[{}]").search(m, closing + 1)
+        extra = _BRACE_RE.search(m, closing + 1)
         if extra and extra.group() == "}":
             raise self.error(extra.start(), "kurung kurawal '}' tanpa '{' pembuka")
         if extra:
