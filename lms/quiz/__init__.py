@@ -1,0 +1,1 @@
+"""Quiz question import and grading."""
