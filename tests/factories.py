@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from lms.accounts.models import User
@@ -32,6 +33,15 @@ def make_user(
     fields.setdefault("full_name", f"Pegawai Uji {n}")
     fields.setdefault("email", f"pegawai{n}@uji.test")
     fields.setdefault("nip", valid_nip(n))
-    user = create_user(password=password, roles=set(roles), unit=unit, **fields)
+    user = create_user(roles=set(roles), unit=unit, **fields)
+    # scrypt is slow on purpose; hash the shared test password once per session.
+    user.password_hash = _hash(password)
     db.session.flush()
     return user
+
+
+@functools.cache
+def _hash(password: str) -> str:
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(password, method="scrypt")

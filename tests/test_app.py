@@ -51,10 +51,11 @@ def test_database_url_selects_postgresql_without_code_change(monkeypatch, tmp_pa
     assert app.config["SQLALCHEMY_DATABASE_URI"] == url
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas only")
-    with db.engine.connect() as conn:
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": None})
+    from lms.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

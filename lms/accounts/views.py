@@ -72,7 +72,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End the session (POST with a CSRF token, so no other site can log a person out)."""
-    locale = session.get("locale")
+    locale = session.get("locale") or getattr(current_user, "locale", None)
     logout_user()
     session.clear()
     if locale:

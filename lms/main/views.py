@@ -73,12 +73,12 @@ def set_language():
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
         flash(_("Bahasa tidak dikenal."), "error")
-    elif current_user.is_authenticated:
-        authorize("account.set_locale")
-        current_user.locale = locale
-        db.session.commit()
     else:
-        session["locale"] = locale
+        if current_user.is_authenticated:
+            authorize("account.set_locale")
+            current_user.locale = locale
+            db.session.commit()
+        session["locale"] = locale  # kept after logging out, too
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
 
 

@@ -1,0 +1,1 @@
+"""Courses: content as code in courses/, enrolment, progress, JP and certificates."""

@@ -1,0 +1,80 @@
+"""Every route x every role: who gets the page, who is sent to log in, who gets 403.
+
+A new route without a row here fails ``test_every_route_has_an_expectation``: decide who may
+use it before it ships.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.factories import make_unit, make_user
+
+ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
+PUBLIC = "public"
+MEMBERS = {"learner", "unit_head", "hr", "admin"}
+STAFF = {"hr", "admin"}
+
+# endpoint -> (HTTP method, roles allowed, or PUBLIC)
+EXPECTED: dict[str, tuple[str, object]] = {
+    "main.index": ("GET", PUBLIC),
+    "main.healthz": ("GET", PUBLIC),
+    "main.privacy": ("GET", PUBLIC),
+    "main.set_language": ("POST", PUBLIC),
+    "accounts.login": ("GET", PUBLIC),
+    "accounts.logout": ("POST", PUBLIC),
+    "accounts.profile": ("GET", MEMBERS),
+    "accounts.password": ("GET", MEMBERS),
+    "accounts.users": ("GET", STAFF),
+    "accounts.user_new": ("GET", STAFF),
+    "accounts.user_edit": ("GET", STAFF),
+    "accounts.user_set_active": ("POST", STAFF),
+    "accounts.user_reset_password": ("POST", STAFF),
+    "org.units": ("GET", STAFF),
+    "org.unit_new": ("GET", STAFF),
+    "org.unit_edit": ("GET", STAFF),
+}
+
+
+@pytest.fixture
+def world(db):
+    """The objects the URLs point at: a unit and one of its people."""
+    unit = make_unit("Dinas Pendidikan")
+    person = make_user(unit=unit)
+    db.session.commit()
+    return {"user_id": person.id, "unit_id": unit.id}
+
+
+def _url(app: Flask, endpoint: str, world: dict) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{arg: world[arg] for arg in rule.arguments})
+
+
+def test_every_route_has_an_expectation(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"}
+    assert endpoints - EXPECTED.keys() == set(), "add these routes to EXPECTED"
+    assert EXPECTED.keys() - endpoints == set(), "these routes no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
+def test_route_for_role(app, client, login_as, world, endpoint, role):
+    method, allowed = EXPECTED[endpoint]
+    if role != "anonymous":
+        login_as(role)
+    url = _url(app, endpoint, world)
+    response = client.open(url, method=method)
+    location = response.headers.get("Location", "")
+    if allowed == PUBLIC:
+        assert response.status_code in (200, 302), response.status_code
+    elif role == "anonymous":
+        assert response.status_code == 302 and "/login" in location
+    elif role in allowed:
+        assert response.status_code in (200, 302), response.status_code
+        assert "/login" not in location
+    else:
+        assert response.status_code == 403
