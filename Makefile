@@ -40,7 +40,11 @@ demo: db
 	@if [ -z "$$DATABASE_URL" ] || [ "$$LMS_DEMO" = "1" ]; then $(BIN)/flask lms demo; \
 	else echo "DATABASE_URL is set: demo data not loaded (LMS_DEMO=1 to force)."; fi
 
-run: install translations demo
+## Load or update the course content in courses/ (idempotent; with any problem, nothing changes).
+courses: db
+	$(BIN)/flask lms courses sync
+
+run: install translations courses demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev translations

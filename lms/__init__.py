@@ -61,6 +61,7 @@ def _check_and_default(app: Flask) -> None:
 
 def _init_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         logging.basicConfig(
             level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
@@ -113,10 +114,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as accounts
+    from lms.courses import views as courses
     from lms.main import views as main
     from lms.org import views as org
+    from lms.quiz import views as quiz
 
-    for module in (main, accounts, org):
+    for module in (main, accounts, org, courses, quiz):
         app.register_blueprint(module.bp)
     main.init_app(app)
 

@@ -97,12 +97,12 @@ class Client(FlaskClient):
 
 
 @pytest.fixture
-def make_app(database_url: str, tmp_path) -> Iterator[Callable[..., Flask]]:
+def make_app(database_url: str, tmp_path_factory) -> Iterator[Callable[..., Flask]]:
     """Build an app on the session's database, with configuration overrides."""
     apps: list[Flask] = []
 
     def build(**overrides) -> Flask:
-        config = testing_config(database_url, str(tmp_path / "instance"))
+        config = testing_config(database_url, str(tmp_path_factory.mktemp("instance")))
         config["WTF_CSRF_ENABLED"] = False
         config.update(overrides)
         app = create_app(config)

@@ -45,3 +45,77 @@ def _hash(password: str) -> str:
     from werkzeug.security import generate_password_hash
 
     return generate_password_hash(password, method="scrypt")
+
+
+QUIZ_GIFT = """// Kuis uji
+$CATEGORY: uji
+
+::Q1 Pilihan:: Apa kepanjangan JP? {
+  =Jam pelajaran#Benar.
+  ~Jumlah peserta#Bukan, JP adalah satuan waktu belajar.
+  ~Jadwal pelatihan
+}
+
+::Q2 Benar salah:: Data pribadi warga boleh ditempel ke chatbot publik. {F#Tidak boleh.#Tepat.}
+
+::Q3 Banyak jawaban:: Mana yang termasuk data pribadi spesifik? {
+  ~%50%Data kesehatan
+  ~%50%Data biometrik
+  ~%-100%Nama dinas
+}
+
+::Q4 Isian:: Satu JP sama dengan berapa menit? {#45}
+
+::Q5 Singkat:: Singkatan Aparatur Sipil Negara adalah ... {=ASN =A.S.N.}
+
+::Q6 Jodohkan:: Jodohkan istilah dengan artinya. {
+  =NIP -> nomor induk pegawai
+  =JP -> jam pelajaran
+  =OPD -> perangkat daerah
+}
+"""
+
+
+def write_course(root, slug="kursus-uji", lessons=3, gift=QUIZ_GIFT, quiz_toml="", **toml):
+    """Write a course folder under ``root`` and return its path."""
+    folder = root / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {
+        "title": "Kursus Uji",
+        "summary": "Kursus untuk pengujian.",
+        "level": "dasar",
+        "jp": 2,
+        "minutes": 90,
+        "version": "1",
+    }
+    values.update(toml)
+    lines = []
+    for key, value in values.items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            lines.append(f"{key} = {value}")
+        else:
+            lines.append(f'{key} = "{value}"')
+    text = "\n".join(lines) + "\n"
+    if gift is not None:
+        text += "\n[quiz]\n" + (quiz_toml or "pass_mark = 70\n")
+        (folder / "quiz.gift").write_text(gift, encoding="utf-8")
+    (folder / "course.toml").write_text(text, encoding="utf-8")
+    for n in range(1, lessons + 1):
+        (folder / f"{n:02d}-materi-{n}.md").write_text(
+            f"# Materi {n}\n\nIsi materi ke-{n} tentang pemanfaatan AI yang bijak.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def sync(root):
+    """Sync the courses under ``root`` and commit; fail loudly on problems."""
+    from lms.courses.services import sync_courses
+    from lms.i18n import utcnow
+
+    report = sync_courses(root, utcnow())
+    assert not report.problems, report.problems
+    db.session.commit()
+    return report

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from tests.factories import make_unit, make_user
+from lms.courses import services as courses
+from lms.courses.models import Course
+from lms.i18n import utcnow
+from lms.quiz import services as quiz
+from tests.factories import make_unit, make_user, sync, write_course
 
 ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
 PUBLIC = "public"
 MEMBERS = {"learner", "unit_head", "hr", "admin"}
 STAFF = {"hr", "admin"}
+NOBODY: set[str] = set()
 
 # endpoint -> (HTTP method, roles allowed, or PUBLIC)
 EXPECTED: dict[str, tuple[str, object]] = {
@@ -34,16 +40,58 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "org.units": ("GET", STAFF),
     "org.unit_new": ("GET", STAFF),
     "org.unit_edit": ("GET", STAFF),
+    "courses.catalogue": ("GET", MEMBERS),
+    "courses.course": ("GET", MEMBERS),
+    "courses.enroll": ("POST", MEMBERS),
+    "courses.lesson": ("GET", MEMBERS),
+    "courses.complete": ("POST", MEMBERS),
+    "courses.asset": ("GET", PUBLIC),
+    "courses.learning": ("GET", MEMBERS),
+    "courses.certificate": ("GET", STAFF),  # the world person's: only they, HR and admin
+    "courses.certificate_download": ("GET", STAFF),
+    "courses.certificate_revoke": ("POST", {"admin"}),
+    "courses.verify_form": ("GET", PUBLIC),
+    "courses.verify": ("GET", PUBLIC),
+    "quiz.overview": ("GET", MEMBERS),
+    "quiz.start": ("POST", NOBODY),  # only someone enrolled starts their own attempt
+    "quiz.attempt": ("GET", STAFF),  # the world person's attempt: HR/admin see it read-only
+    "quiz.save": ("POST", NOBODY),  # only its owner answers an attempt
+    "quiz.submit": ("POST", NOBODY),
+    "quiz.review": ("GET", STAFF),
+    "quiz.statistics": ("GET", STAFF),
+    "quiz.settings": ("GET", STAFF),
 }
 
 
 @pytest.fixture
-def world(db):
-    """The objects the URLs point at: a unit and one of its people."""
+def world(app, db, tmp_path):
+    """The objects the URLs point at: a unit, one of its people, their course work."""
     unit = make_unit("Dinas Pendidikan")
     person = make_user(unit=unit)
+    folder = write_course(tmp_path / "courses", lessons=1)
+    (folder / "gambar.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    write_course(tmp_path / "courses", slug="tanpa-kuis", lessons=1, gift=None)
+    sync(tmp_path / "courses")
+    app.config["COURSES_PATH"] = str(tmp_path / "courses")
+    course = db.session.scalar(select(Course).where(Course.slug == "kursus-uji"))
+    enrollment = courses.enroll(person, course, utcnow())
+    lesson = courses.current_lessons(course)[0]
+    attempt = quiz.start_attempt(enrollment, utcnow())
+    plain = db.session.scalar(select(Course).where(Course.slug == "tanpa-kuis"))
+    finished = courses.enroll(person, plain, utcnow())
+    courses.complete_lesson(finished, courses.current_lessons(plain)[0], utcnow())
+    certificate = finished.certificate
     db.session.commit()
-    return {"user_id": person.id, "unit_id": unit.id}
+    return {
+        "user_id": person.id,
+        "unit_id": unit.id,
+        "slug": course.slug,
+        "lesson_slug": lesson.slug,
+        "name": "gambar.svg",
+        "cert_id": certificate.id,
+        "code": certificate.code,
+        "attempt_id": attempt.id,
+    }
 
 
 def _url(app: Flask, endpoint: str, world: dict) -> str:

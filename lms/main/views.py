@@ -43,7 +43,9 @@ def index():
 
 def dashboard_context(user: User) -> dict:
     """What each of a person's roles shows on the dashboard, in a handful of queries."""
-    context: dict = {"headed_units": [], "province": None}
+    from lms.courses.services import learning_summary
+
+    context: dict = {"headed_units": [], "province": None, "learning": learning_summary(user)}
     if user.has_role(Role.UNIT_HEAD):
         units = units_headed_by(user.id)
         counts = {}
@@ -97,6 +99,8 @@ def privacy():
 
 # (endpoint, label, action the policy must allow); features append their entries.
 NAV: list[tuple[str, object, str]] = [
+    ("courses.catalogue", _l("Kursus"), "courses.browse"),
+    ("courses.learning", _l("Pembelajaran saya"), "learning.view_own"),
     ("accounts.users", _l("Pegawai"), "users.list"),
     ("org.units", _l("Unit Kerja"), "units.list"),
 ]

@@ -1,0 +1,72 @@
+"""``flask lms courses check|sync`` and ``flask lms gift dump``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.extensions import db
+from lms.i18n import utcnow
+
+courses_cli = AppGroup("courses", help="Course content in courses/: check and sync.")
+gift_cli = AppGroup("gift", help="Moodle GIFT question files.")
+
+
+def _root(path: str | None) -> Path:
+    return Path(path or current_app.config["COURSES_PATH"])
+
+
+@courses_cli.command("check")
+@click.argument("path", required=False)
+def check_command(path: str | None) -> None:
+    """Validate course folders without writing; list every problem with file and line."""
+    from lms.courses.services import check_courses
+
+    courses, problems = check_courses(_root(path))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} masalah ditemukan.", err=True)
+        sys.exit(1)
+    click.echo(f"{len(courses)} kursus diperiksa, tidak ada masalah.")
+
+
+@courses_cli.command("sync")
+@click.argument("path", required=False)
+@click.option("--keep-missing", is_flag=True, help="Do not retire courses missing from PATH.")
+def sync_command(path: str | None, keep_missing: bool) -> None:
+    """Load or update all courses by slug (safe to re-run); with any problem, write nothing."""
+    from lms.courses.services import sync_courses
+
+    report = sync_courses(_root(path), utcnow(), retire_missing=not keep_missing)
+    if report.problems:
+        db.session.rollback()
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Sinkronisasi dibatalkan; tidak ada yang diubah.", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(
+        f"Baru: {len(report.created)}, diperbarui: {len(report.updated)}, "
+        f"tetap: {len(report.unchanged)}, dipensiunkan: {len(report.retired)}."
+    )
+
+
+@gift_cli.command("dump")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def gift_dump_command(file: str) -> None:
+    """Print the questions read from FILE as JSON, one object per line."""
+    from lms.quiz.gift import GiftError, parse_gift_file
+
+    try:
+        questions = parse_gift_file(file)
+    except GiftError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for question in questions:
+        click.echo(json.dumps(question.to_dict(), ensure_ascii=False))

@@ -1,0 +1,382 @@
+"""Verbs on courses: check and sync content, enrol, mark lessons done, complete, certify."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import func, select, update
+
+from lms.accounts.models import User
+from lms.courses.content import CourseSource, Problem, load_courses
+from lms.courses.models import (
+    Certificate,
+    Course,
+    CourseVersion,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+)
+from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import wib_today
+
+# Crockford-like alphabet: no 0/O, 1/I/L, U, so a code read aloud or typed is unambiguous.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+CODE_LENGTH = 16
+JP_TARGET = 20
+
+
+class CourseError(ValueError):
+    """Something a learner asked for that cannot be done; the message says why."""
+
+
+def asset_url(slug: str, name: str) -> str:
+    """Where a course's image or attachment is served."""
+    return f"/courses/{quote(slug)}/files/{quote(name)}"
+
+
+# -- content ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def check_courses(root: Path) -> tuple[list[CourseSource], list[Problem]]:
+    """Read every course under ``root`` and its quiz; return them with all problems found."""
+    from lms.quiz.services import check_quiz
+
+    courses, problems = load_courses(root, asset_url=asset_url)
+    for course in courses:
+        problems.extend(check_quiz(course, root))
+    return courses, problems
+
+
+def sync_courses(root: Path, now: datetime, retire_missing: bool = True) -> SyncReport:
+    """Load or update every course under ``root``; with any problem, write nothing at all."""
+    sources, problems = check_courses(root)
+    report = SyncReport(problems=problems)
+    if problems:
+        return report
+    existing = {c.slug: c for c in db.session.scalars(select(Course))}
+    for source in sources:
+        course = existing.pop(source.slug, None)
+        if course is None:
+            course = Course(slug=source.slug, created_at=now)
+            db.session.add(course)
+            report.created.append(source.slug)
+        elif course.content_hash == source.content_hash and course.retired_at is None:
+            report.unchanged.append(source.slug)
+            continue
+        else:
+            report.updated.append(source.slug)
+        _apply_source(course, source, now)
+    if retire_missing:
+        for course in existing.values():
+            if course.retired_at is None:
+                course.retired_at = now
+                report.retired.append(course.slug)
+    db.session.flush()
+    return report
+
+
+def _apply_source(course: Course, source: CourseSource, now: datetime) -> None:
+    quiz = source.quiz
+    course.title = source.title
+    course.summary = source.summary
+    course.level = source.level
+    course.jp = source.jp
+    course.minutes = source.minutes
+    course.mandatory = source.mandatory
+    course.assignment_only = source.assignment_only
+    course.deadline = source.deadline
+    course.version = source.version
+    course.tags = list(source.tags)
+    course.content_hash = source.content_hash
+    course.retired_at = None
+    course.pass_mark = quiz.pass_mark
+    course.max_attempts = quiz.max_attempts
+    course.time_limit_minutes = quiz.time_limit_minutes
+    course.shuffle_questions = quiz.shuffle_questions
+    course.shuffle_answers = quiz.shuffle_answers
+    course.draw = quiz.draw
+    course.show_answers = quiz.show_answers
+    course.synced_at = now
+    db.session.flush()
+
+    lessons = {
+        lesson.slug: lesson
+        for lesson in db.session.scalars(select(Lesson).where(Lesson.course_id == course.id))
+    }
+    changes: dict[str, list[str]] = {"added": [], "updated": [], "retired": []}
+    for src in source.lessons:
+        lesson = lessons.pop(src.slug, None)
+        if lesson is None:
+            lesson = Lesson(course_id=course.id, slug=src.slug)
+            db.session.add(lesson)
+            changes["added"].append(src.slug)
+        elif (lesson.title, lesson.html, lesson.position) != (src.title, src.html, src.number):
+            changes["updated"].append(src.slug)
+        elif lesson.retired_at is not None:
+            changes["added"].append(src.slug)
+        lesson.position = src.number
+        lesson.title = src.title
+        lesson.html = src.html
+        lesson.words = src.words
+        lesson.reading_minutes = src.reading_minutes
+        lesson.retired_at = None
+        lesson.updated_at = now
+    for lesson in lessons.values():  # gone from the folder: retired, progress kept
+        if lesson.retired_at is None:
+            lesson.retired_at = now
+            changes["retired"].append(lesson.slug)
+    db.session.add(
+        CourseVersion(
+            course_id=course.id,
+            version=source.version,
+            content_hash=source.content_hash,
+            changes=changes,
+            synced_at=now,
+        )
+    )
+    from lms.quiz.services import sync_quiz
+
+    sync_quiz(course, source, now)
+    db.session.flush()
+
+
+# -- learning ---------------------------------------------------------------------------------
+
+
+def current_lessons(course: Course) -> list[Lesson]:
+    return list(
+        db.session.scalars(
+            select(Lesson)
+            .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
+            .order_by(Lesson.position)
+        )
+    )
+
+
+def find_enrollment(user: User, course: Course) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    )
+
+
+def enroll(user: User, course: Course, now: datetime, source: str = "self") -> Enrollment:
+    """Enrol ``user`` in ``course`` (once; enrolling again returns the same enrolment)."""
+    enrollment = find_enrollment(user, course)
+    if enrollment is not None:
+        return enrollment
+    if course.retired_at is not None:
+        raise CourseError(_("Kursus ini sudah tidak tersedia."))
+    enrollment = Enrollment(user_id=user.id, course_id=course.id, source=source, enrolled_at=now)
+    db.session.add(enrollment)
+    db.session.flush()
+    return enrollment
+
+
+def done_lesson_ids(enrollment: Enrollment) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(LessonProgress.lesson_id).where(LessonProgress.enrollment_id == enrollment.id)
+        )
+    )
+
+
+def visit_lesson(enrollment: Enrollment, lesson: Lesson) -> None:
+    """Remember where the learner is, so "Lanjutkan" resumes there."""
+    enrollment.last_lesson_id = lesson.id
+    db.session.flush()
+
+
+def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime) -> bool:
+    """Mark ``lesson`` done (idempotent) and complete the course when it was the last step.
+
+    Returns whether the course became complete by this.
+    """
+    if lesson.course_id != enrollment.course_id or lesson.retired_at is not None:
+        raise CourseError(_("Materi ini bukan bagian dari kursus Anda."))
+    if lesson.id not in done_lesson_ids(enrollment):
+        db.session.add(
+            LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id, completed_at=now)
+        )
+    enrollment.last_lesson_id = lesson.id
+    enrollment.last_activity_at = now
+    db.session.flush()
+    return try_complete(enrollment, now)
+
+
+def progress(enrollment: Enrollment) -> tuple[int, int]:
+    """(current lessons done, current lessons) for one enrolment."""
+    total = db.session.scalar(
+        select(func.count(Lesson.id)).where(
+            Lesson.course_id == enrollment.course_id, Lesson.retired_at.is_(None)
+        )
+    )
+    done = db.session.scalar(
+        select(func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.enrollment_id == enrollment.id, Lesson.retired_at.is_(None))
+    )
+    return done or 0, total or 0
+
+
+def progress_by_enrollment(enrollment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Progress of many enrolments in two grouped queries (no query per row)."""
+    if not enrollment_ids:
+        return {}
+    totals = dict(
+        db.session.execute(
+            select(Enrollment.id, func.count(Lesson.id))
+            .join(Lesson, (Lesson.course_id == Enrollment.course_id) & Lesson.retired_at.is_(None))
+            .where(Enrollment.id.in_(enrollment_ids))
+            .group_by(Enrollment.id)
+        ).all()
+    )
+    done = dict(
+        db.session.execute(
+            select(LessonProgress.enrollment_id, func.count(LessonProgress.id))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.enrollment_id.in_(enrollment_ids), Lesson.retired_at.is_(None))
+            .group_by(LessonProgress.enrollment_id)
+        ).all()
+    )
+    return {i: (done.get(i, 0), totals.get(i, 0)) for i in enrollment_ids}
+
+
+def percent(done: int, total: int) -> int:
+    return round(100 * done / total) if total else 0
+
+
+def try_complete(enrollment: Enrollment, now: datetime) -> bool:
+    """Complete the enrolment if every current lesson is done and the quiz (if any) passed.
+
+    The conditional UPDATE makes completion, its JP and its certificate happen once, even
+    when two requests race.
+    """
+    if enrollment.completed_at is not None:
+        return False
+    done, total = progress(enrollment)
+    if total == 0 or done < total:
+        return False
+    from lms.quiz.services import quiz_passed
+
+    if not quiz_passed(enrollment):
+        return False
+    course = db.session.get(Course, enrollment.course_id)
+    claimed = db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id, Enrollment.completed_at.is_(None))
+        .values(completed_at=now, completed_on=wib_today(now), jp_earned=course.jp)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(enrollment)
+    if claimed != 1:
+        return False
+    issue_certificate(enrollment, now)
+    return True
+
+
+# -- certificates -----------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """What a person typed or scanned, as stored: upper case, no dashes or spaces."""
+    return "".join(c for c in (raw or "").upper() if c.isalnum())
+
+
+def issue_certificate(enrollment: Enrollment, now: datetime) -> Certificate:
+    """The certificate of a completed enrolment (issued once)."""
+    if enrollment.certificate is not None:
+        return enrollment.certificate
+    user = db.session.get(User, enrollment.user_id)
+    course = db.session.get(Course, enrollment.course_id)
+    certificate = Certificate(
+        enrollment=enrollment,
+        code=new_code(),
+        holder_name=user.full_name,
+        holder_nip=user.nip,
+        course_title=course.title,
+        jp=enrollment.jp_earned,
+        completed_on=enrollment.completed_on,
+        issued_at=now,
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    return certificate
+
+
+def find_certificate(code: str) -> Certificate | None:
+    code = normalize_code(code)
+    if not code:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def revoke_certificate(certificate: Certificate, by: User, reason: str, now: datetime) -> None:
+    """Revoke a certificate; the public verification page says so from now on."""
+    if certificate.revoked_at is not None:
+        raise CourseError(_("Sertifikat ini sudah dicabut."))
+    certificate.revoked_at = now
+    certificate.revoked_by_id = by.id
+    certificate.revoke_reason = reason.strip()
+    db.session.flush()
+
+
+def jp_by_year(user_id: int) -> dict[int, int]:
+    """JP earned per WIB calendar year."""
+    year = func.extract("year", Enrollment.completed_on)
+    rows = db.session.execute(
+        select(year, func.sum(Enrollment.jp_earned))
+        .where(Enrollment.user_id == user_id, Enrollment.completed_on.is_not(None))
+        .group_by(year)
+    ).all()
+    return {int(y): int(jp or 0) for y, jp in rows}
+
+
+def learning_summary(user: User, now: datetime | None = None) -> dict:
+    """The dashboard's learning panel: JP this year, counts, the nearest open deadline."""
+    today = wib_today(now)
+    counts = db.session.execute(
+        select(
+            func.count(Enrollment.id),
+            func.count(Enrollment.completed_at),
+        ).where(Enrollment.user_id == user.id)
+    ).one()
+    completed_ids = select(Enrollment.course_id).where(
+        Enrollment.user_id == user.id, Enrollment.completed_at.is_not(None)
+    )
+    next_deadline = db.session.scalar(
+        select(Course)
+        .where(
+            Course.retired_at.is_(None),
+            Course.mandatory.is_(True),
+            Course.deadline.is_not(None),
+            Course.id.not_in(completed_ids),
+        )
+        .order_by(Course.deadline)
+        .limit(1)
+    )
+    return {
+        "year": today.year,
+        "jp": jp_by_year(user.id).get(today.year, 0),
+        "target": JP_TARGET,
+        "in_progress": counts[0] - counts[1],
+        "completed": counts[1],
+        "next_deadline": next_deadline,
+    }

@@ -1,0 +1,342 @@
+"""Catalogue, course and lesson pages, "Pembelajaran saya", certificates and verification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from lms.courses import services
+from lms.courses.certificates import certificate_pdf
+from lms.courses.forms import RevokeForm
+from lms.courses.models import Certificate, Course, Enrollment, Lesson
+from lms.extensions import db
+from lms.forms import BaseForm
+from lms.i18n import gettext as _
+from lms.i18n import utcnow, wib_today
+from lms.policy import authorize, can
+
+bp = Blueprint("courses", __name__, template_folder="templates")
+
+JP_FILTERS = {"1-2": (1, 2), "3-4": (3, 4), "5+": (5, 1000)}
+
+
+def _course(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None or course.retired_at is not None:
+        abort(404)
+    return course
+
+
+@bp.route("/courses")
+@login_required
+def catalogue():
+    """Every live course, searchable and filtered by mandatory, level and JP."""
+    authorize("courses.browse")
+    q = request.args.get("q", "").strip()
+    level = request.args.get("level", "")
+    mandatory = request.args.get("mandatory", "")
+    jp = request.args.get("jp", "")
+    query = select(Course).where(Course.retired_at.is_(None))
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(db.func.lower(Course.title).like(like), db.func.lower(Course.summary).like(like))
+        )
+    if level:
+        query = query.where(Course.level == level)
+    if mandatory in ("1", "0"):
+        query = query.where(Course.mandatory.is_(mandatory == "1"))
+    if jp in JP_FILTERS:
+        low, high = JP_FILTERS[jp]
+        query = query.where(and_(Course.jp >= low, Course.jp <= high))
+    courses = db.session.scalars(query.order_by(Course.mandatory.desc(), Course.title)).all()
+    enrollments = {
+        e.course_id: e
+        for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == current_user.id))
+    }
+    progress = services.progress_by_enrollment([e.id for e in enrollments.values()])
+    return render_template(
+        "courses/catalogue.html",
+        courses=courses,
+        enrollments=enrollments,
+        progress=progress,
+        q=q,
+        level=level,
+        mandatory=mandatory,
+        jp=jp,
+    )
+
+
+@bp.route("/courses/<slug>")
+@login_required
+def course(slug: str):
+    """A course's syllabus, JP, duration and the learner's progress."""
+    authorize("courses.browse")
+    course = _course(slug)
+    lessons = services.current_lessons(course)
+    enrollment = services.find_enrollment(current_user, course)
+    done = services.done_lesson_ids(enrollment) if enrollment else set()
+    resume = None
+    if enrollment is not None:
+        resume = next((lesson for lesson in lessons if lesson.id not in done), None)
+        if enrollment.last_lesson and enrollment.last_lesson.retired_at is None:
+            resume = resume if enrollment.last_lesson.id in done else enrollment.last_lesson
+    from lms.quiz.services import attempts_of, best_attempt, has_quiz
+
+    quiz = has_quiz(course.id)
+    best = best_attempt(enrollment) if enrollment and quiz else None
+    return render_template(
+        "courses/course.html",
+        course=course,
+        lessons=lessons,
+        enrollment=enrollment,
+        done=done,
+        resume=resume,
+        has_quiz=quiz,
+        best=best,
+        attempts=len(attempts_of(enrollment)) if enrollment and quiz else 0,
+        form=BaseForm(),
+    )
+
+
+@bp.route("/courses/<slug>/enroll", methods=["POST"])
+@login_required
+def enroll(slug: str):
+    """Enrol in a course (self-enrolment)."""
+    course = _course(slug)
+    if services.find_enrollment(current_user, course) is None:
+        authorize("course.enroll", course)
+        services.enroll(current_user, course, utcnow())
+        db.session.commit()
+        flash(
+            _("Anda terdaftar di kursus %(title)s. Selamat belajar!", title=course.title), "success"
+        )
+    lessons = services.current_lessons(course)
+    if lessons:
+        return redirect(url_for("courses.lesson", slug=slug, lesson_slug=lessons[0].slug))
+    return redirect(url_for("courses.course", slug=slug))
+
+
+def _lesson_context(slug: str, lesson_slug: str):
+    course = _course(slug)
+    enrollment = services.find_enrollment(current_user, course)
+    if enrollment is None:
+        authorize("courses.browse")
+        flash(_("Daftarkan diri Anda di kursus ini terlebih dahulu."), "info")
+        return course, None, None
+    authorize("enrollment.learn", enrollment)
+    lesson = db.session.scalar(
+        select(Lesson).where(
+            Lesson.course_id == course.id, Lesson.slug == lesson_slug, Lesson.retired_at.is_(None)
+        )
+    )
+    if lesson is None:
+        abort(404)
+    return course, enrollment, lesson
+
+
+@bp.route("/courses/<slug>/lessons/<lesson_slug>")
+@login_required
+def lesson(slug: str, lesson_slug: str):
+    """A lesson with previous/next, reading time, progress and "Tandai selesai"."""
+    course, enrollment, lesson = _lesson_context(slug, lesson_slug)
+    if enrollment is None:
+        return redirect(url_for("courses.course", slug=slug))
+    services.visit_lesson(enrollment, lesson)
+    db.session.commit()
+    lessons = services.current_lessons(course)
+    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+    done = services.done_lesson_ids(enrollment)
+    from lms.quiz.services import has_quiz
+
+    return render_template(
+        "courses/lesson.html",
+        course=course,
+        lesson=lesson,
+        lessons=lessons,
+        index=index,
+        previous=lessons[index - 1] if index > 0 else None,
+        following=lessons[index + 1] if index + 1 < len(lessons) else None,
+        done=done,
+        enrollment=enrollment,
+        has_quiz=has_quiz(course.id),
+        form=BaseForm(),
+    )
+
+
+@bp.route("/courses/<slug>/lessons/<lesson_slug>/complete", methods=["POST"])
+@login_required
+def complete(slug: str, lesson_slug: str):
+    """Tandai selesai: mark the lesson done and go on."""
+    course, enrollment, lesson = _lesson_context(slug, lesson_slug)
+    if enrollment is None:
+        return redirect(url_for("courses.course", slug=slug))
+    completed = services.complete_lesson(enrollment, lesson, utcnow())
+    db.session.commit()
+    if completed:
+        flash(
+            _(
+                "Selamat! Anda menyelesaikan kursus %(title)s dan memperoleh %(jp)d JP.",
+                title=course.title,
+                jp=enrollment.jp_earned,
+            ),
+            "success",
+        )
+        return redirect(url_for("courses.certificate", cert_id=enrollment.certificate.id))
+    lessons = services.current_lessons(course)
+    done = services.done_lesson_ids(enrollment)
+    following = next((item for item in lessons if item.id not in done), None)
+    if following is not None:
+        return redirect(url_for("courses.lesson", slug=slug, lesson_slug=following.slug))
+    from lms.quiz.services import has_quiz
+
+    if has_quiz(course.id):
+        flash(_("Semua materi selesai. Kerjakan kuis untuk menuntaskan kursus."), "info")
+        return redirect(url_for("quiz.overview", slug=slug))
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@bp.route("/courses/<slug>/files/<path:name>")
+def asset(slug: str, name: str):
+    """A course's image or attachment, cacheable; never executable in the browser."""
+    course = _course(slug)
+    root = Path(current_app.config["COURSES_PATH"]) / course.slug
+    response = send_from_directory(root, name, max_age=86400)
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    )
+    return response
+
+
+@bp.route("/learning")
+@login_required
+def learning():
+    """Pembelajaran saya: courses in progress and done, JP this year against 20, deadlines."""
+    authorize("learning.view_own")
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.user_id == current_user.id)
+        .options(joinedload(Enrollment.course), joinedload(Enrollment.certificate))
+        .order_by(Enrollment.enrolled_at.desc())
+    ).all()
+    progress = services.progress_by_enrollment([e.id for e in enrollments])
+    today = wib_today()
+    year = today.year
+    jp_year = services.jp_by_year(current_user.id).get(year, 0)
+    enrolled_ids = {e.course_id for e in enrollments}
+    due = db.session.scalars(
+        select(Course)
+        .where(
+            Course.retired_at.is_(None), Course.mandatory.is_(True), Course.deadline.is_not(None)
+        )
+        .order_by(Course.deadline)
+    ).all()
+    completed_ids = {e.course_id for e in enrollments if e.completed_at}
+    deadlines = [c for c in due if c.id not in completed_ids]
+    return render_template(
+        "courses/learning.html",
+        in_progress=[e for e in enrollments if not e.completed_at and e.course.retired_at is None],
+        completed=[e for e in enrollments if e.completed_at],
+        progress=progress,
+        jp_year=jp_year,
+        jp_target=services.JP_TARGET,
+        year=year,
+        deadlines=deadlines,
+        enrolled_ids=enrolled_ids,
+        today=today,
+    )
+
+
+def _certificate(cert_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, cert_id)
+    if certificate is None:
+        abort(404)
+    authorize("certificate.view", certificate)
+    return certificate
+
+
+@bp.route("/certificates/<int:cert_id>")
+@login_required
+def certificate(cert_id: int):
+    """The printable certificate (A4 landscape when printed)."""
+    certificate = _certificate(cert_id)
+    return render_template(
+        "courses/certificate.html",
+        cert=certificate,
+        verify_url=verify_url(certificate),
+        revoke_form=RevokeForm() if can(current_user, "certificate.revoke", certificate) else None,
+    )
+
+
+def verify_url(certificate: Certificate) -> str:
+    return f"{current_app.config['BASE_URL']}/verify/{certificate.display_code}"
+
+
+@bp.route("/certificates/<int:cert_id>/pdf")
+@login_required
+def certificate_download(cert_id: int):
+    """The certificate as a PDF file."""
+    certificate = _certificate(cert_id)
+    pdf = certificate_pdf(certificate, verify_url(certificate))
+    return current_app.response_class(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="sertifikat-{certificate.code}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/certificates/<int:cert_id>/revoke", methods=["POST"])
+@login_required
+def certificate_revoke(cert_id: int):
+    """Revoke a certificate (admin); the verification page says so from then on."""
+    certificate = db.session.get(Certificate, cert_id) or abort(404)
+    authorize("certificate.revoke", certificate)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Alasan pencabutan wajib diisi."), "error")
+    else:
+        try:
+            services.revoke_certificate(certificate, current_user, form.reason.data, utcnow())
+        except services.CourseError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            current_app.logger.info(
+                "certificate %s revoked by user id %s", certificate.id, current_user.id
+            )
+            flash(_("Sertifikat telah dicabut."), "success")
+    return redirect(url_for("courses.certificate", cert_id=certificate.id))
+
+
+@bp.route("/verify", methods=["GET"])
+def verify_form():
+    """Anyone can check a certificate by its code."""
+    code = request.args.get("code", "").strip()
+    if code:
+        return redirect(url_for("courses.verify", code=services.normalize_code(code)))
+    return render_template("courses/verify.html", cert=None, code=None)
+
+
+@bp.route("/verify/<code>")
+def verify(code: str):
+    """Public: only name, course, JP, date, validity and a masked NIP."""
+    certificate = services.find_certificate(code)
+    status = 200 if certificate else 404
+    return render_template("courses/verify.html", cert=certificate, code=code), status

@@ -1,0 +1,618 @@
+"""Quiz verbs: read banks from GIFT, start attempts, save responses, grade once, statistics."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms.courses.content import CourseSource, Problem
+from lms.courses.markdown import render_inline_text, render_markdown, sanitize_html
+from lms.courses.models import Course, Enrollment
+from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.quiz import gift, grading
+from lms.quiz.models import Attempt, AttemptQuestion, Question
+
+#: Seconds after the deadline during which a save or submit still counts (slow networks).
+GRACE_SECONDS = 30
+CHOICE_TYPES = ("multichoice", "multiresponse")
+
+
+class QuizError(ValueError):
+    """Something the learner asked for that the quiz rules do not allow."""
+
+
+# -- banks ------------------------------------------------------------------------------------
+
+
+def check_quiz(source: CourseSource, root: Path) -> list[Problem]:
+    """Problems with a course's quiz.gift, located by file and line."""
+    if source.gift_text is None:
+        return []
+    filename = f"{source.slug}/quiz.gift"
+    try:
+        questions = gift.parse_gift(source.gift_text, filename)
+    except gift.GiftError as exc:
+        return [Problem(filename, exc.line, exc.message)]
+    problems = []
+    if not questions:
+        problems.append(Problem(filename, 1, "berkas kuis tidak berisi soal"))
+    keys: dict[str, int] = {}
+    for q in questions:
+        key = question_key(q)
+        if key in keys:
+            problems.append(
+                Problem(filename, q.line, f"nama soal sama dengan soal di baris {keys[key]}")
+            )
+        keys[key] = q.line
+    draw = source.quiz.draw
+    if draw and draw > len(questions):
+        problems.append(
+            Problem(
+                f"{source.slug}/course.toml",
+                1,
+                f'"draw" ({draw}) melebihi jumlah soal di quiz.gift ({len(questions)})',
+            )
+        )
+    return problems
+
+
+def question_key(q: gift.Question) -> str:
+    return (q.name or q.text)[:200]
+
+
+def render_text(text: str, fmt: str) -> str:
+    """Question or feedback text as safe HTML, by its GIFT format tag."""
+    if fmt == "markdown":
+        return render_markdown(text)
+    if fmt == "plain":
+        return render_inline_text(text)
+    return sanitize_html(text.replace("\n", "<br>"))  # moodle and html formats carry HTML
+
+
+def sync_quiz(course: Course, source: CourseSource, now: datetime) -> None:
+    """Bring the course's bank in line with quiz.gift; questions gone from it are retired."""
+    filename = f"{source.slug}/quiz.gift"
+    parsed = gift.parse_gift(source.gift_text, filename) if source.gift_text else []
+    replace_bank(course, parsed, now)
+
+
+def replace_bank(course: Course, parsed: list[gift.Question], now: datetime) -> None:
+    """Make ``parsed`` the course's bank: matching questions update, the rest are retired."""
+    existing = {
+        q.key: q
+        for q in db.session.scalars(select(Question).where(Question.course_id == course.id))
+    }
+    for position, q in enumerate(parsed, start=1):
+        key = question_key(q)
+        row = existing.pop(key, None)
+        if row is None:
+            row = Question(course_id=course.id, key=key)
+            db.session.add(row)
+        row.position = position
+        row.type = q.type
+        row.name = q.name[:300]
+        row.category = q.category
+        row.data = q.to_dict()
+        row.text_html = render_text(q.text, q.format)
+        row.retired_at = None
+        row.updated_at = now
+    for row in existing.values():
+        if row.retired_at is None:
+            row.retired_at = now
+    db.session.flush()
+
+
+def active_questions(course_id: int) -> list[Question]:
+    return list(
+        db.session.scalars(
+            select(Question)
+            .where(Question.course_id == course_id, Question.retired_at.is_(None))
+            .order_by(Question.position)
+        )
+    )
+
+
+def has_quiz(course_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(func.count(Question.id)).where(
+                Question.course_id == course_id, Question.retired_at.is_(None)
+            )
+        )
+        > 0
+    )
+
+
+def quiz_passed(enrollment: Enrollment) -> bool:
+    """Whether the quiz no longer stands between the learner and completion."""
+    if not has_quiz(enrollment.course_id):
+        return True
+    return (
+        db.session.scalar(
+            select(func.count(Attempt.id)).where(
+                Attempt.enrollment_id == enrollment.id, Attempt.passed.is_(True)
+            )
+        )
+        > 0
+    )
+
+
+def as_gift(question: Question) -> gift.Question:
+    """The stored question as the parser's dataclass, for grading."""
+    d = dict(question.data)
+    q = gift.Question(
+        type=d["type"],
+        name=d["name"],
+        text=d["text"],
+        line=d["line"],
+        format=d.get("format", "moodle"),
+        category=d.get("category"),
+        general_feedback=d.get("general_feedback", ""),
+        answer=d.get("answer"),
+        feedback_true=d.get("feedback_true", ""),
+        feedback_false=d.get("feedback_false", ""),
+        text_before=d.get("text_before"),
+        text_after=d.get("text_after"),
+    )
+    if d["type"] == "numerical":
+        q.answers = [gift.NumericAnswer(**a) for a in d["answers"]]
+    elif "answers" in d:
+        q.answers = [gift.Answer(**a) for a in d["answers"]]
+    if "pairs" in d:
+        q.pairs = [gift.Pair(**p) for p in d["pairs"]]
+    return q
+
+
+# -- attempts ---------------------------------------------------------------------------------
+
+
+def attempts_of(enrollment: Enrollment) -> list[Attempt]:
+    return list(
+        db.session.scalars(
+            select(Attempt).where(Attempt.enrollment_id == enrollment.id).order_by(Attempt.number)
+        )
+    )
+
+
+def open_attempt(enrollment: Enrollment) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(
+            Attempt.enrollment_id == enrollment.id, Attempt.submitted_at.is_(None)
+        )
+    )
+
+
+def attempts_left(course: Course, used: int) -> int | None:
+    """How many attempts remain; None means unlimited."""
+    if not course.max_attempts:
+        return None
+    return max(course.max_attempts - used, 0)
+
+
+def matching_rights(data: dict) -> list[str]:
+    """The distinct right-hand options of a matching question, in a stable order."""
+    return sorted({p["right"] for p in data["pairs"]})
+
+
+def _choice_order(question: Question, course: Course, rng: random.Random) -> list[int]:
+    data = question.data
+    if question.type in CHOICE_TYPES:
+        order = list(range(len(data["answers"])))
+        if course.shuffle_answers:
+            rng.shuffle(order)
+        return order
+    if question.type == "matching":
+        # The options are always shuffled: in pair order they would give the answers away.
+        order = list(range(len(matching_rights(data))))
+        rng.shuffle(order)
+        return order
+    return []
+
+
+def start_attempt(enrollment: Enrollment, now: datetime) -> Attempt:
+    """Start an attempt (or return the one still open), fixing its questions and their order."""
+    existing = open_attempt(enrollment)
+    if existing is not None:
+        close_if_expired(existing, now)
+        if existing.submitted_at is None:
+            return existing
+    course = db.session.get(Course, enrollment.course_id)
+    bank = active_questions(course.id)
+    if not bank:
+        raise QuizError(_("Kursus ini tidak memiliki kuis."))
+    used = len(attempts_of(enrollment))
+    if attempts_left(course, used) == 0:
+        raise QuizError(_("Kesempatan mengerjakan kuis ini sudah habis."))
+    if any(a.passed for a in attempts_of(enrollment)) and course.show_answers == "always":
+        # Answers were shown after a passing attempt; another try would be an open book.
+        raise QuizError(_("Anda sudah lulus kuis ini."))
+    rng = random.SystemRandom()
+    chosen = bank
+    if course.draw and course.draw < len(bank):
+        chosen = sorted(rng.sample(bank, course.draw), key=lambda q: q.position)
+    if course.shuffle_questions:
+        chosen = list(chosen)
+        rng.shuffle(chosen)
+    attempt = Attempt(
+        enrollment_id=enrollment.id,
+        user_id=enrollment.user_id,
+        course_id=course.id,
+        number=used + 1,
+        started_at=now,
+        deadline_at=now + timedelta(minutes=course.time_limit_minutes)
+        if course.time_limit_minutes
+        else None,
+    )
+    attempt.questions = [
+        AttemptQuestion(question_id=q.id, position=i, order=_choice_order(q, course, rng))
+        for i, q in enumerate(chosen, start=1)
+    ]
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+            db.session.flush()
+    except IntegrityError:
+        # Another request started this attempt number at the same moment: use that one.
+        existing = open_attempt(enrollment)
+        if existing is None:
+            raise
+        return existing
+    enrollment.last_activity_at = now
+    db.session.flush()
+    return attempt
+
+
+def is_open(attempt: Attempt, now: datetime) -> bool:
+    """Whether responses may still be saved."""
+    if attempt.submitted_at is not None:
+        return False
+    return attempt.deadline_at is None or now <= attempt.deadline_at + timedelta(
+        seconds=GRACE_SECONDS
+    )
+
+
+def parse_response(aq: AttemptQuestion, form: Any) -> dict | None:
+    """Turn posted form fields for one attempt question into a stored response.
+
+    Only fields named after this attempt's positions are read; values outside the options
+    this question showed are dropped, so a tampered post cannot reach another question.
+    """
+    name = f"q{aq.position}"
+    q = aq.question
+    if q.type == "multichoice":
+        pos = _int(form.get(name))
+        return {"choice": aq.order[pos]} if pos is not None and 0 <= pos < len(aq.order) else None
+    if q.type == "multiresponse":
+        picks = form.getlist(name) if hasattr(form, "getlist") else form.get(name) or []
+        positions = {
+            p for p in (_int(v) for v in picks) if p is not None and 0 <= p < len(aq.order)
+        }
+        return {"choices": sorted(aq.order[p] for p in positions)} if positions else None
+    if q.type == "truefalse":
+        value = form.get(name)
+        return {"value": value == "true"} if value in ("true", "false") else None
+    if q.type in ("shortanswer", "numerical"):
+        text = (form.get(name) or "").strip()[:500]
+        return {"text": text} if text else None
+    if q.type == "matching":
+        rights = matching_rights(q.data)
+        chosen: dict[str, str] = {}
+        for left in range(len(q.data["pairs"])):
+            pos = _int(form.get(f"{name}_{left}"))
+            if pos is not None and 0 <= pos < len(aq.order):
+                chosen[str(left)] = rights[aq.order[pos]]
+        return {"pairs": chosen} if chosen else None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def field_names(attempt: Attempt) -> set[str]:
+    """Every form field name this attempt's page shows."""
+    names = set()
+    for aq in attempt.questions:
+        if aq.question.type == "matching":
+            names |= {f"q{aq.position}_{i}" for i in range(len(aq.question.data["pairs"]))}
+        else:
+            names.add(f"q{aq.position}")
+    return names
+
+
+def save_responses(attempt: Attempt, form: Any, now: datetime, only: int | None = None) -> int:
+    """Save what was posted for the attempt's questions (or only position ``only``)."""
+    if not is_open(attempt, now):
+        raise QuizError(_("Waktu pengerjaan sudah habis; jawaban tidak dapat disimpan lagi."))
+    # Each question on the page posts a hidden "shown" field, so an answer cleared (every
+    # checkbox unticked) is saved as cleared rather than ignored.
+    shown = {_int(v) for v in (form.getlist("shown") if hasattr(form, "getlist") else [])}
+    saved = 0
+    for aq in attempt.questions:
+        if only is not None and aq.position != only:
+            continue
+        prefix = f"q{aq.position}"
+        posted = aq.position in shown or any(
+            key == prefix or key.startswith(prefix + "_") for key in form
+        )
+        if not posted:
+            continue  # not on this post: keep what was saved before
+        aq.response = parse_response(aq, form)
+        aq.saved_at = now
+        saved += 1
+    db.session.flush()
+    return saved
+
+
+def grade_question(aq: AttemptQuestion) -> tuple[float, str | None]:
+    """Credit (0..1) and a comparable answer key for one saved response."""
+    response = aq.response or {}
+    q = as_gift(aq.question)
+    if not response:
+        return 0.0, None
+    if q.type == "multichoice":
+        choice = response.get("choice")
+        return grading.grade_multichoice(q, choice), str(choice)
+    if q.type == "multiresponse":
+        choices = response.get("choices") or []
+        return grading.grade_multiresponse(q, choices), ",".join(str(c) for c in choices)
+    if q.type == "truefalse":
+        value = response.get("value")
+        return grading.grade_truefalse(q, value), "true" if value else "false"
+    if q.type == "shortanswer":
+        text = response.get("text", "")
+        return grading.grade_shortanswer(q, text), gift.normalize_short_answer(text)[:200]
+    if q.type == "numerical":
+        text = response.get("text", "")
+        return grading.grade_numerical(q, text), text[:200]
+    if q.type == "matching":
+        pairs = {int(k): v for k, v in (response.get("pairs") or {}).items()}
+        key = ";".join(f"{k}={pairs[k]}" for k in sorted(pairs))
+        return grading.grade_matching(q, pairs), key[:200]
+    return 0.0, None
+
+
+def submit_attempt(attempt: Attempt, form: Any | None, now: datetime) -> bool:
+    """Save the final responses and grade the attempt, exactly once.
+
+    Returns False when another request already submitted it. A post that arrives after the
+    deadline (and its grace) is graded on what was saved before.
+    """
+    if form is not None and is_open(attempt, now):
+        save_responses(attempt, form, now)
+    expired = not is_open(attempt, now) and attempt.submitted_at is None
+    claimed = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now, expired=expired)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(attempt)
+        return False
+    _grade(attempt)
+    return True
+
+
+def _grade(attempt: Attempt) -> None:
+    total = 0.0
+    for aq in attempt.questions:
+        aq.fraction, aq.answer_key = grade_question(aq)
+        total += aq.fraction
+    course = db.session.get(Course, attempt.course_id)
+    attempt.score = round(100 * total / len(attempt.questions), 2) if attempt.questions else 0.0
+    attempt.passed = attempt.score >= course.pass_mark
+    db.session.flush()
+    db.session.refresh(attempt)
+    enrollment = db.session.get(Enrollment, attempt.enrollment_id)
+    enrollment.last_activity_at = attempt.submitted_at
+    from lms.courses.services import try_complete
+
+    try_complete(enrollment, attempt.submitted_at)
+
+
+def close_if_expired(attempt: Attempt, now: datetime) -> bool:
+    """Grade an attempt whose time ran out on what was saved; True if it was closed now."""
+    if attempt.submitted_at is None and not is_open(attempt, now):
+        return submit_attempt(attempt, None, now)
+    return False
+
+
+def best_attempt(enrollment: Enrollment) -> Attempt | None:
+    """The attempt that counts: the highest score."""
+    return db.session.scalar(
+        select(Attempt)
+        .where(Attempt.enrollment_id == enrollment.id, Attempt.score.is_not(None))
+        .order_by(Attempt.score.desc(), Attempt.number)
+        .limit(1)
+    )
+
+
+def may_show_answers(attempt: Attempt, course: Course, used: int) -> bool:
+    """Whether the review shows right answers and feedback, per the course setting."""
+    if attempt.submitted_at is None:
+        return False
+    rule = course.show_answers
+    if rule == "always":
+        return True
+    if rule == "after_pass":
+        return bool(attempt.passed)
+    if rule == "after_last":
+        return attempts_left(course, used) == 0 or bool(attempt.passed)
+    return False
+
+
+# -- presenting -------------------------------------------------------------------------------
+
+
+def _html(text: str, fmt: str) -> Markup:
+    return Markup(render_text(text, fmt))  # noqa: S704 - render_text sanitises with nh3
+
+
+def _plain(text: str) -> Markup:
+    return Markup(render_inline_text(text))  # noqa: S704 - render_inline_text escapes
+
+
+@dataclass
+class Shown:
+    """One question as the attempt page shows it: no answer key, no fractions, no feedback."""
+
+    aq: AttemptQuestion
+    type: str
+    text: Markup
+    options: list[Markup]  # choices in display order, or matching options
+    lefts: list[Markup]  # matching: the items to match
+    selected: Any  # the saved response, in display terms
+
+
+def shown_questions(attempt: Attempt) -> list[Shown]:
+    out = []
+    for aq in attempt.questions:
+        q = aq.question
+        data = q.data
+        fmt = data.get("format", "moodle")
+        options: list[Markup] = []
+        lefts: list[Markup] = []
+        selected: Any = None
+        response = aq.response or {}
+        if q.type in CHOICE_TYPES:
+            options = [_html(data["answers"][i]["text"], fmt) for i in aq.order]
+            if q.type == "multichoice" and "choice" in response:
+                selected = aq.order.index(response["choice"])
+            elif q.type == "multiresponse":
+                selected = {aq.order.index(c) for c in response.get("choices", [])}
+        elif q.type == "matching":
+            rights = matching_rights(data)
+            options = [_plain(rights[i]) for i in aq.order]
+            lefts = [_html(p["left"], fmt) for p in data["pairs"] if p["left"]]
+            chosen = response.get("pairs", {})
+            selected = {
+                int(k): aq.order.index(rights.index(v)) for k, v in chosen.items() if v in rights
+            }
+        elif q.type == "truefalse":
+            selected = response.get("value")
+        else:
+            selected = response.get("text", "")
+        text = Markup(q.text_html)  # noqa: S704 - sanitised at sync
+        out.append(Shown(aq, q.type, text, options, lefts, selected))
+    return out
+
+
+def review_items(attempt: Attempt) -> list[dict]:
+    """Per question: the learner's answer, the right answer(s) and feedback, for the review."""
+    items = []
+    for shown in shown_questions(attempt):
+        q = shown.aq.question
+        data = q.data
+        fmt = data.get("format", "moodle")
+        feedback: list[Markup] = []
+        right: list[Markup] = []
+        response = shown.aq.response or {}
+        if q.type in CHOICE_TYPES:
+            picked = [response["choice"]] if "choice" in response else response.get("choices", [])
+            for i in picked:
+                if data["answers"][i].get("feedback"):
+                    feedback.append(_html(data["answers"][i]["feedback"], fmt))
+            right = [_html(a["text"], fmt) for a in data["answers"] if a["fraction"] > 0]
+        elif q.type == "truefalse":
+            value = response.get("value")
+            text = data["feedback_true"] if value else data["feedback_false"]
+            if value is not None and text:
+                feedback.append(_html(text, fmt))
+            right = [_plain(_("Benar") if data["answer"] else _("Salah"))]
+        elif q.type in ("shortanswer", "numerical"):
+            answers = [a for a in data["answers"] if a["fraction"] >= 1]
+            if q.type == "shortanswer":
+                right = [_plain(a["text"]) for a in answers]
+            else:
+                right = [_plain(_fmt_range(a["min"], a["max"])) for a in answers]
+        elif q.type == "matching":
+            right = [_plain(f"{p['left']} → {p['right']}") for p in data["pairs"] if p["left"]]
+        if data.get("general_feedback"):
+            feedback.append(_html(data["general_feedback"], fmt))
+        items.append(
+            {"shown": shown, "fraction": shown.aq.fraction, "right": right, "feedback": feedback}
+        )
+    return items
+
+
+def _fmt_range(low: float, high: float) -> str:
+    def f(x: float) -> str:
+        return f"{x:g}".replace(".", ",")
+
+    return f(low) if low == high else f"{f(low)} – {f(high)}"
+
+
+def question_statistics(course_id: int) -> list[dict]:
+    """Per question, over submitted attempts: answered, fully right, most chosen wrong answer."""
+    right = case((AttemptQuestion.fraction >= 0.999, 1), else_=0)
+    rows = db.session.execute(
+        select(
+            AttemptQuestion.question_id,
+            func.count(AttemptQuestion.id),
+            func.sum(right),
+            func.avg(AttemptQuestion.fraction),
+        )
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(Attempt.course_id == course_id, Attempt.submitted_at.is_not(None))
+        .group_by(AttemptQuestion.question_id)
+    ).all()
+    counts = {qid: (n, int(r or 0), float(avg or 0)) for qid, n, r, avg in rows}
+    wrong_rows = db.session.execute(
+        select(AttemptQuestion.question_id, AttemptQuestion.answer_key, func.count())
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(
+            Attempt.course_id == course_id,
+            Attempt.submitted_at.is_not(None),
+            AttemptQuestion.fraction < 0.999,
+            AttemptQuestion.answer_key.is_not(None),
+        )
+        .group_by(AttemptQuestion.question_id, AttemptQuestion.answer_key)
+    ).all()
+    top_wrong: dict[int, tuple[str, int]] = {}
+    for qid, key, n in wrong_rows:
+        if qid not in top_wrong or n > top_wrong[qid][1]:
+            top_wrong[qid] = (key, n)
+    stats = []
+    for q in db.session.scalars(
+        select(Question).where(Question.course_id == course_id).order_by(Question.position)
+    ):
+        answered, fully_right, avg = counts.get(q.id, (0, 0, 0.0))
+        wrong = top_wrong.get(q.id)
+        stats.append(
+            {
+                "question": q,
+                "answered": answered,
+                "right": fully_right,
+                "right_pct": round(100 * fully_right / answered) if answered else None,
+                "average": avg,
+                "top_wrong": describe_answer(q, wrong[0]) if wrong else None,
+                "top_wrong_count": wrong[1] if wrong else 0,
+            }
+        )
+    return stats
+
+
+def describe_answer(q: Question, key: str) -> str:
+    """An answer key from statistics as text a trainer can read."""
+    if q.type in CHOICE_TYPES:
+        texts = []
+        for part in key.split(","):
+            idx = _int(part)
+            if idx is not None and 0 <= idx < len(q.data["answers"]):
+                texts.append(q.data["answers"][idx]["text"])
+        return " + ".join(texts)
+    if q.type == "truefalse":
+        return _("Benar") if key == "true" else _("Salah")
+    return key

@@ -1,0 +1,227 @@
+"""Quiz pages: overview and history, attempt, autosave, submit, review, statistics, settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from lms.courses import services as courses
+from lms.courses.models import Course, Enrollment
+from lms.extensions import db
+from lms.forms import BaseForm
+from lms.i18n import gettext as _
+from lms.i18n import utcnow
+from lms.policy import authorize
+from lms.quiz import gift, services
+from lms.quiz.forms import GiftUploadForm, QuizSettingsForm
+from lms.quiz.models import Attempt
+
+bp = Blueprint("quiz", __name__, template_folder="templates")
+
+
+def _course(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None or course.retired_at is not None:
+        abort(404)
+    return course
+
+
+def _enrollment(course: Course) -> Enrollment | None:
+    enrollment = courses.find_enrollment(current_user, course)
+    if enrollment is not None:
+        authorize("enrollment.learn", enrollment)
+    return enrollment
+
+
+@bp.route("/courses/<slug>/quiz")
+@login_required
+def overview(slug: str):
+    """The quiz's rules, the learner's attempts and the button to start."""
+    authorize("courses.browse")
+    course = _course(slug)
+    enrollment = _enrollment(course)
+    if enrollment is None:
+        flash(_("Daftarkan diri Anda di kursus ini terlebih dahulu."), "info")
+        return redirect(url_for("courses.course", slug=slug))
+    now = utcnow()
+    current = services.open_attempt(enrollment)
+    if current is not None and services.close_if_expired(current, now):
+        db.session.commit()
+        current = None
+    attempts = services.attempts_of(enrollment)
+    bank = len(services.active_questions(course.id))
+    return render_template(
+        "quiz/overview.html",
+        course=course,
+        enrollment=enrollment,
+        attempts=attempts,
+        current=current,
+        best=services.best_attempt(enrollment),
+        left=services.attempts_left(course, len(attempts)),
+        questions=min(course.draw or bank, bank),
+        form=BaseForm(),
+    )
+
+
+@bp.route("/courses/<slug>/quiz/start", methods=["POST"])
+@login_required
+def start(slug: str):
+    """Start an attempt (or return to the open one)."""
+    course = _course(slug)
+    enrollment = _enrollment(course)
+    if enrollment is None:
+        abort(403)
+    form = BaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(enrollment, utcnow())
+    except services.QuizError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.overview", slug=slug))
+    db.session.commit()
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+
+
+def _attempt(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        abort(404)
+    authorize("attempt.view", attempt)
+    return attempt
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = _attempt(attempt_id)
+    if attempt.user_id != current_user.id:
+        abort(403)  # HR may look at an attempt, never answer it
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    """The attempt page: questions and options only, never the answer key."""
+    attempt = _attempt(attempt_id)
+    now = utcnow()
+    if services.close_if_expired(attempt, now):
+        db.session.commit()
+        flash(_("Waktu pengerjaan habis; jawaban yang tersimpan sudah dinilai."), "info")
+    if attempt.submitted_at is not None or attempt.user_id != current_user.id:
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    course = db.session.get(Course, attempt.course_id)
+    remaining = (
+        max(int((attempt.deadline_at - now).total_seconds()), 0) if attempt.deadline_at else None
+    )
+    return render_template(
+        "quiz/attempt.html",
+        attempt=attempt,
+        course=course,
+        shown=services.shown_questions(attempt),
+        remaining=remaining,
+        form=BaseForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
+@login_required
+def save(attempt_id: int):
+    """Save responses: the whole form, or one question (``only``) when JavaScript saves it."""
+    attempt = _own_attempt(attempt_id)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    only = request.form.get("only", type=int)
+    try:
+        saved = services.save_responses(attempt, request.form, utcnow(), only=only)
+    except services.QuizError as exc:
+        db.session.rollback()
+        if wants_json:
+            return jsonify(ok=False, message=str(exc)), 409
+        flash(str(exc), "error")
+        return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+    db.session.commit()
+    if wants_json:
+        return jsonify(ok=True, saved=saved)
+    flash(_("Jawaban tersimpan."), "success")
+    anchor = f"q{only}" if only else None
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, _anchor=anchor))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    """Hand in the attempt; it is graded once, on the server."""
+    attempt = _own_attempt(attempt_id)
+    services.submit_attempt(attempt, request.form, utcnow())
+    db.session.commit()
+    return redirect(url_for("quiz.review", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@login_required
+def review(attempt_id: int):
+    """Score, pass or fail, and (as the course allows) right answers and feedback."""
+    attempt = _attempt(attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for("quiz.attempt", attempt_id=attempt.id))
+    course = db.session.get(Course, attempt.course_id)
+    enrollment = db.session.get(Enrollment, attempt.enrollment_id)
+    used = len(services.attempts_of(enrollment))
+    show = services.may_show_answers(attempt, course, used)
+    return render_template(
+        "quiz/review.html",
+        attempt=attempt,
+        course=course,
+        enrollment=enrollment,
+        show=show,
+        items=services.review_items(attempt) if show else [],
+        left=services.attempts_left(course, used),
+    )
+
+
+@bp.route("/courses/<slug>/quiz/statistics")
+@login_required
+def statistics(slug: str):
+    """Per-question statistics for trainers and HR, to spot bad questions."""
+    course = _course(slug)
+    authorize("quiz.statistics", course)
+    return render_template(
+        "quiz/statistics.html", course=course, stats=services.question_statistics(course.id)
+    )
+
+
+@bp.route("/courses/<slug>/quiz/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    """Admin/HR change the quiz rules and may replace the question bank with a GIFT file."""
+    course = _course(slug)
+    authorize("courses.manage", course)
+    form = QuizSettingsForm(obj=course, prefix="s")
+    upload = GiftUploadForm(prefix="g")
+    problems: list[str] = []
+    if request.method == "POST" and "s-pass_mark" in request.form and form.validate_on_submit():
+        form.populate_obj(course)
+        db.session.commit()
+        flash(_("Pengaturan kuis disimpan."), "success")
+        return redirect(url_for("quiz.settings", slug=slug))
+    if request.method == "POST" and "g-csrf_token" in request.form and upload.validate_on_submit():
+        data = upload.file.data.read(2_000_000)
+        try:
+            text = data.decode("utf-8-sig")
+            questions = gift.parse_gift(text, upload.file.data.filename or "quiz.gift")
+        except UnicodeDecodeError:
+            problems.append(_("Berkas harus berupa teks UTF-8."))
+        except gift.GiftError as exc:
+            problems.append(str(exc))
+        else:
+            if not questions:
+                problems.append(_("Berkas tidak berisi soal."))
+            else:
+                services.replace_bank(course, questions, utcnow())
+                db.session.commit()
+                flash(_("%(n)d soal dimuat dari berkas GIFT.", n=len(questions)), "success")
+                return redirect(url_for("quiz.settings", slug=slug))
+    return render_template(
+        "quiz/settings.html", course=course, form=form, upload=upload, problems=problems
+    )

@@ -1,0 +1,45 @@
+// Autosave of quiz answers. The page works without this file: every question has its own
+// "Simpan jawaban" button that posts the form. With JavaScript, a change saves that question.
+(function () {
+  "use strict";
+  var form = document.getElementById("attempt-form");
+  if (!form || !window.fetch) return;
+  var url = form.getAttribute("data-save-url");
+  var token = form.querySelector("input[name=csrf_token]").value;
+
+  function save(fieldset) {
+    var status = fieldset.querySelector(".save-status");
+    var data = new FormData();
+    data.append("csrf_token", token);
+    data.append("only", fieldset.getAttribute("data-position"));
+    fieldset.querySelectorAll("input, select").forEach(function (el) {
+      if (!el.name || el.name === "only") return;  // "shown" goes along: a cleared answer saves
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      data.append(el.name, el.value);
+    });
+    if (status) status.textContent = "…";
+    fetch(url, { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+      .then(function (res) {
+        if (status) status.textContent = res.ok ? "\u2713" : (res.body.message || "!");
+      })
+      .catch(function () { if (status) status.textContent = "!"; });
+  }
+
+  form.querySelectorAll("fieldset.question").forEach(function (fs) {
+    fs.addEventListener("change", function () { save(fs); });
+  });
+
+  var timer = document.getElementById("timer");
+  if (timer) {
+    var left = parseInt(timer.getAttribute("data-remaining"), 10);
+    var tick = function () {
+      if (left <= 0) { form.submit(); return; }
+      var m = Math.floor(left / 60), s = left % 60;
+      timer.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+      left -= 1;
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+})();
