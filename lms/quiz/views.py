@@ -205,7 +205,7 @@ def settings(slug: str):
         db.session.commit()
         flash(_("Pengaturan kuis disimpan."), "success")
         return redirect(url_for("quiz.settings", slug=slug))
-    if request.method == "POST" and "g-csrf_token" in request.form and upload.validate_on_submit():
+    if request.method == "POST" and "g-file" in request.files and upload.validate_on_submit():
         data = upload.file.data.read(2_000_000)
         try:
             text = data.decode("utf-8-sig")

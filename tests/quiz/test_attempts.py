@@ -352,3 +352,57 @@ def test_gift_dump_cli_prints_one_json_object_per_question(app, tmp_path):
     path.write_text("::A:: Esai {}\n")
     bad = app.test_cli_runner().invoke(args=["lms", "gift", "dump", str(path)])
     assert bad.exit_code == 1 and f"{path}:1:" in bad.output
+
+
+def test_admin_changes_quiz_settings(client, login_as, course, db):
+    login_as("admin")
+    response = client.post(
+        f"/courses/{course.slug}/quiz/settings",
+        data={
+            "s-pass_mark": "80",
+            "s-max_attempts": "2",
+            "s-time_limit_minutes": "15",
+            "s-draw": "",
+            "s-show_answers": "never",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(course)
+    assert (course.pass_mark, course.max_attempts, course.time_limit_minutes) == (80, 2, 15)
+    assert course.show_answers == "never" and course.draw is None
+    bad = client.post(
+        f"/courses/{course.slug}/quiz/settings",
+        data={"s-pass_mark": "150", "s-max_attempts": "1", "s-show_answers": "never"},
+    )
+    assert "Isi angka antara 0 dan 100." in bad.get_data(as_text=True)
+
+
+def test_hr_uploads_gift_bank_and_errors_name_the_line(client, login_as, course, db):
+    from io import BytesIO
+
+    login_as("hr")
+    broken = client.post(
+        f"/courses/{course.slug}/quiz/settings",
+        data={"g-file": (BytesIO(b"::A:: Soal {=a ~b\n"), "bank.gift")},
+        content_type="multipart/form-data",
+    )
+    assert "bank.gift:1:" in broken.get_data(as_text=True)
+    assert len(services.active_questions(course.id)) == 6
+    ok = client.post(
+        f"/courses/{course.slug}/quiz/settings",
+        data={
+            "g-file": (
+                BytesIO(b"::Q1 Pilihan:: Ibu kota Jawa Timur? {=Surabaya ~Malang}\n"),
+                "bank.gift",
+            )
+        },
+        content_type="multipart/form-data",
+    )
+    assert ok.status_code == 302
+    names = [q.name for q in services.active_questions(course.id)]
+    assert names == ["Q1 Pilihan"]  # the same name keeps the question (and its statistics)
+
+
+def test_learner_cannot_change_quiz_settings(client, login_as, course):
+    login_as("learner")
+    assert client.get(f"/courses/{course.slug}/quiz/settings").status_code == 403
