@@ -255,13 +255,14 @@ def start_attempt(enrollment: Enrollment, now: datetime) -> Attempt:
         AttemptQuestion(question_id=q.id, position=i, order=_choice_order(q, course, rng))
         for i, q in enumerate(chosen, start=1)
     ]
+    db.session.add(attempt)
     try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
+        db.session.flush()
     except IntegrityError:
         # Another request started this attempt number at the same moment: use that one.
-        existing = open_attempt(enrollment)
+        # (No SAVEPOINT: pysqlite's transaction handling does not support it reliably.)
+        db.session.rollback()
+        existing = open_attempt(db.session.get(Enrollment, enrollment.id))
         if existing is None:
             raise
         return existing
