@@ -44,7 +44,10 @@ demo: db
 courses: db
 	$(BIN)/flask lms courses sync
 
+## Serve on 127.0.0.1:$(PORT) with the scheduler beside it, as its own process.
 run: install translations courses demo
+	@$(BIN)/flask lms scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev translations

@@ -118,8 +118,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.main import views as main
     from lms.org import views as org
     from lms.quiz import views as quiz
+    from lms.reminders import views as reminders
 
-    for module in (main, accounts, org, courses, quiz):
+    for module in (main, accounts, org, courses, quiz, reminders):
         app.register_blueprint(module.bp)
     main.init_app(app)
 

@@ -25,6 +25,15 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    value = env.get(name, "").strip()
+    return [v.strip() for v in value.split(",") if v.strip()] if value else default
+
+
+def _ints(env: Mapping[str, str], name: str, default: list[int]) -> list[int]:
+    return sorted({int(v) for v in _list(env, name, [str(d) for d in default])}, reverse=True)
+
+
 def from_env(env: Mapping[str, str] | None = None) -> dict:
     """Return the Flask configuration that the environment ``env`` describes."""
     env = os.environ if env is None else env
@@ -58,6 +67,29 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "BASE_URL": env.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PAGE_SIZE": _int(env, "LMS_PAGE_SIZE", 25),
         "LOG_LEVEL": env.get("LMS_LOG_LEVEL", "INFO"),
+        # Email (reminders). Without LMS_SMTP_HOST the outbox fills and waits.
+        "SMTP_HOST": env.get("LMS_SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": _int(env, "LMS_SMTP_PORT", 25),
+        "SMTP_STARTTLS": _bool(env, "LMS_SMTP_STARTTLS", False),
+        "SMTP_SSL": _bool(env, "LMS_SMTP_SSL", False),
+        "SMTP_USER": env.get("LMS_SMTP_USER") or None,
+        "SMTP_PASSWORD": env.get("LMS_SMTP_PASSWORD") or None,
+        "SMTP_TIMEOUT": _int(env, "LMS_SMTP_TIMEOUT", 20),
+        "MAIL_FROM": env.get("LMS_MAIL_FROM", "Sinau Pemprov Jatim <no-reply@jatimprov.go.id>"),
+        "MAIL_MAX_ATTEMPTS": _int(env, "LMS_MAIL_MAX_ATTEMPTS", 5),
+        # Reminder rules: names switched off, and their timing.
+        "REMIND_DISABLED": _list(env, "LMS_REMIND_DISABLED", []),
+        "REMIND_COURSE_DAYS": _ints(env, "LMS_REMIND_COURSE_DAYS", [14, 7, 1]),
+        "REMIND_ACTION_DAYS": _ints(env, "LMS_REMIND_ACTION_DAYS", [7, 1]),
+        "REMIND_OVERDUE_EVERY_DAYS": _int(env, "LMS_REMIND_OVERDUE_EVERY_DAYS", 7),
+        "REMIND_NOT_STARTED_DAYS": _int(env, "LMS_REMIND_NOT_STARTED_DAYS", 7),
+        "REMIND_STALLED_DAYS": _int(env, "LMS_REMIND_STALLED_DAYS", 14),
+        "ESCALATE_HEAD_DAYS": _int(env, "LMS_ESCALATE_HEAD_DAYS", 7),
+        "ESCALATE_HR_DAYS": _int(env, "LMS_ESCALATE_HR_DAYS", 30),
+        "DIGEST_WEEKDAY": _int(env, "LMS_DIGEST_WEEKDAY", 0),  # Monday
+        "DIGEST_HOUR": _int(env, "LMS_DIGEST_HOUR", 7),
+        "SUMMARY_DAY": _int(env, "LMS_SUMMARY_DAY", 1),
+        "REMIND_HOUR": _int(env, "LMS_REMIND_HOUR", 7),
     }
 
 

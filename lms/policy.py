@@ -122,3 +122,22 @@ def _admin(user: User, obj: Any) -> bool:
 @rule("quiz.statistics", "courses.manage")
 def _quiz_staff(user: User, obj: Any) -> bool:
     return is_staff(user)
+
+
+# -- reminders -----------------------------------------------------------------------------------
+
+
+@rule("notifications.own")
+def _own_notifications(user: User, obj: Any) -> bool:
+    return True
+
+
+@rule("notification.mark")
+def _mark_notification(user: User, notification: Any) -> bool:
+    return notification is not None and notification.user_id == user.id
+
+
+@rule("reminders.admin")
+def _reminders_admin(user: User, obj: Any) -> bool:
+    """Outbox and job runs hold other people's messages: administrators only."""
+    return user.has_role(Role.ADMIN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from datetime import date
 
 from lms.accounts.models import User
 from lms.accounts.services import create_user
@@ -93,7 +94,7 @@ def write_course(root, slug="kursus-uji", lessons=3, gift=QUIZ_GIFT, quiz_toml="
     for key, value in values.items():
         if isinstance(value, bool):
             lines.append(f"{key} = {'true' if value else 'false'}")
-        elif isinstance(value, int):
+        elif isinstance(value, int | date):
             lines.append(f"{key} = {value}")
         else:
             lines.append(f'{key} = "{value}"')

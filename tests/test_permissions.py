@@ -14,6 +14,7 @@ from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.i18n import utcnow
 from lms.quiz import services as quiz
+from lms.reminders.models import Notification, OutboxMessage
 from tests.factories import make_unit, make_user, sync, write_course
 
 ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
@@ -60,6 +61,13 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "quiz.review": ("GET", STAFF),
     "quiz.statistics": ("GET", STAFF),
     "quiz.settings": ("GET", STAFF),
+    "reminders.notifications": ("GET", MEMBERS),
+    "reminders.mark_read": ("POST", NOBODY),  # the world person's notification
+    "reminders.mark_all_read": ("POST", MEMBERS),
+    "reminders.settings": ("GET", MEMBERS),
+    "reminders.admin": ("GET", {"admin"}),
+    "reminders.message": ("GET", {"admin"}),
+    "reminders.resend": ("POST", {"admin"}),
 }
 
 
@@ -81,6 +89,13 @@ def world(app, db, tmp_path):
     finished = courses.enroll(person, plain, utcnow())
     courses.complete_lesson(finished, courses.current_lessons(plain)[0], utcnow())
     certificate = finished.certificate
+    notification = Notification(
+        user_id=person.id, key="uji:1", category="course", rule="uji", title="Uji", url="/"
+    )
+    db.session.add(notification)
+    db.session.flush()
+    message = OutboxMessage(notification_id=notification.id, to_address=person.email)
+    db.session.add(message)
     db.session.commit()
     return {
         "user_id": person.id,
@@ -91,6 +106,8 @@ def world(app, db, tmp_path):
         "cert_id": certificate.id,
         "code": certificate.code,
         "attempt_id": attempt.id,
+        "notification_id": notification.id,
+        "message_id": message.id,
     }
 
 

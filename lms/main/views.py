@@ -103,6 +103,7 @@ NAV: list[tuple[str, object, str]] = [
     ("courses.learning", _l("Pembelajaran saya"), "learning.view_own"),
     ("accounts.users", _l("Pegawai"), "users.list"),
     ("org.units", _l("Unit Kerja"), "units.list"),
+    ("reminders.admin", _l("Pengingat"), "reminders.admin"),
 ]
 
 
@@ -177,6 +178,15 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def layout_context() -> dict:
-        return {"current_locale": str(get_locale() or "id"), "nav_items": nav_items}
+        unread = None
+        if current_user and current_user.is_authenticated:  # emails render outside requests
+            from lms.reminders.services import unread_count
+
+            unread = unread_count(current_user.id)
+        return {
+            "current_locale": str(get_locale() or "id"),
+            "nav_items": nav_items,
+            "unread": unread,
+        }
 
     app.jinja_env.globals["error_title"] = lambda code: ERROR_TITLES.get(code, _l("Kesalahan"))

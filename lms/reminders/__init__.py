@@ -1,0 +1,1 @@
+"""Reminders: rules that find due work, in-app notifications, the email outbox, the scheduler."""

@@ -1,0 +1,492 @@
+"""The reminder rules: each finds due work for everyone at once, with a few grouped queries.
+
+A rule returns :class:`Due` rows; the key (person, rule, subject, period) decides whether a
+reminder already exists. Periods are windows, not single days, so a run that was missed (the
+server was down at 07.00) still sends the reminder of that window later, and only once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date
+from flask import current_app
+from sqlalchemy import and_, exists, func, select
+
+from lms.accounts.models import Role, User, UserRole
+from lms.courses.models import Course, Enrollment
+from lms.extensions import db
+from lms.i18n import format_day, to_wib, wib_today
+from lms.i18n import gettext as _
+from lms.org.models import Unit
+from lms.reminders.models import Notification
+
+
+@dataclass
+class Due:
+    user_id: int
+    key: str
+    category: str
+    rule: str
+    title: str
+    body: str
+    url: str
+    data: dict | None = field(default=None)
+
+
+Rule = Callable[[datetime], Iterator[Due]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(name: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        RULES[name] = fn
+        return fn
+
+    return register
+
+
+def before_window(days_left: int, thresholds: list[int]) -> int | None:
+    """The reminder window ``days_left`` falls in: 14 for 14..8 days, 7 for 7..2, 1 for 1..0."""
+    for i, threshold in enumerate(thresholds):
+        following = thresholds[i + 1] if i + 1 < len(thresholds) else -1
+        if following < days_left <= threshold:
+            return threshold
+    return None
+
+
+def overdue_period(days_over: int) -> int:
+    """Weekly while overdue: days 1..7 are period 0, 8..14 period 1, and so on."""
+    return (days_over - 1) // current_app.config["REMIND_OVERDUE_EVERY_DAYS"]
+
+
+def _learners():
+    """Active people who hold the learner role (a select of user ids)."""
+    return (
+        select(User.id)
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.LEARNER.value))
+        .where(User.active.is_(True))
+    )
+
+
+@dataclass
+class Obligation:
+    """A mandatory course owed by a set of people by a deadline."""
+
+    course: Course
+    deadline: date | None
+    assigned_on: date
+    people: object  # a select of user ids
+
+
+def obligations() -> list[Obligation]:
+    """Mandatory courses and who owes them: until HR assigns courses, every learner."""
+    courses = db.session.scalars(
+        select(Course).where(Course.retired_at.is_(None), Course.mandatory.is_(True))
+    ).all()
+    return [Obligation(c, c.deadline, to_wib(c.created_at).date(), _learners()) for c in courses]
+
+
+def _not_completed(obligation: Obligation):
+    done = exists().where(
+        Enrollment.user_id == User.id,
+        Enrollment.course_id == obligation.course.id,
+        Enrollment.completed_at.is_not(None),
+    )
+    return select(User.id).where(User.id.in_(obligation.people), ~done)
+
+
+def _course_url(course: Course) -> str:
+    return f"/courses/{course.slug}"
+
+
+@rule("course_due")
+def course_due(now: datetime) -> Iterator[Due]:
+    """A mandatory course not finished: 14, 7 and 1 days before its deadline."""
+    today = wib_today(now)
+    thresholds = current_app.config["REMIND_COURSE_DAYS"]
+    for ob in obligations():
+        if ob.deadline is None:
+            continue
+        window = before_window((ob.deadline - today).days, thresholds)
+        if window is None:
+            continue
+        days_left = (ob.deadline - today).days
+        title = _("Tenggat kursus wajib: %(title)s", title=ob.course.title)
+        body = _(
+            "Kursus wajib %(title)s harus diselesaikan paling lambat %(date)s (%(n)d hari lagi).",
+            title=ob.course.title,
+            date=format_day(ob.deadline),
+            n=days_left,
+        )
+        for user_id in db.session.scalars(_not_completed(ob)):
+            yield Due(
+                user_id,
+                f"course_due:u{user_id}:c{ob.course.id}:d{window}",
+                "course",
+                "course_due",
+                title,
+                body,
+                _course_url(ob.course),
+            )
+
+
+@rule("course_overdue")
+def course_overdue(now: datetime) -> Iterator[Due]:
+    """A mandatory course past its deadline: weekly while it stays unfinished."""
+    today = wib_today(now)
+    for ob in obligations():
+        if ob.deadline is None or ob.deadline >= today:
+            continue
+        days_over = (today - ob.deadline).days
+        period = overdue_period(days_over)
+        title = _("Kursus wajib melewati tenggat: %(title)s", title=ob.course.title)
+        body = _(
+            "Tenggat kursus wajib %(title)s sudah lewat %(n)d hari (%(date)s). "
+            "Mohon segera diselesaikan.",
+            title=ob.course.title,
+            n=days_over,
+            date=format_day(ob.deadline),
+        )
+        for user_id in db.session.scalars(_not_completed(ob)):
+            yield Due(
+                user_id,
+                f"course_overdue:u{user_id}:c{ob.course.id}:p{period}",
+                "course",
+                "course_overdue",
+                title,
+                body,
+                _course_url(ob.course),
+            )
+
+
+@rule("course_not_started")
+def course_not_started(now: datetime) -> Iterator[Due]:
+    """A mandatory course never started a week after it was assigned: one nudge."""
+    today = wib_today(now)
+    wait = current_app.config["REMIND_NOT_STARTED_DAYS"]
+    for ob in obligations():
+        if (today - ob.assigned_on).days < wait or (ob.deadline and ob.deadline < today):
+            continue
+        started = exists().where(
+            Enrollment.user_id == User.id,
+            Enrollment.course_id == ob.course.id,
+            Enrollment.last_activity_at.is_not(None),
+        )
+        people = select(User.id).where(User.id.in_(ob.people), ~started)
+        title = _("Yuk, mulai kursus %(title)s", title=ob.course.title)
+        body = _(
+            "Kursus wajib %(title)s sudah ditugaskan kepada Anda, tetapi belum dimulai.",
+            title=ob.course.title,
+        )
+        for user_id in db.session.scalars(people):
+            yield Due(
+                user_id,
+                f"course_not_started:u{user_id}:c{ob.course.id}",
+                "course",
+                "course_not_started",
+                title,
+                body,
+                _course_url(ob.course),
+            )
+
+
+@rule("course_stalled")
+def course_stalled(now: datetime) -> Iterator[Due]:
+    """A course started but without progress for 14 days: one nudge per pause."""
+    days = current_app.config["REMIND_STALLED_DAYS"]
+    rows = db.session.execute(
+        select(Enrollment.user_id, Enrollment.last_activity_at, Course)
+        .join(Course, Course.id == Enrollment.course_id)
+        .join(User, User.id == Enrollment.user_id)
+        .where(
+            User.active.is_(True),
+            Course.retired_at.is_(None),
+            Enrollment.completed_at.is_(None),
+            Enrollment.last_activity_at.is_not(None),
+            Enrollment.last_activity_at <= now - timedelta(days=days),
+        )
+    )
+    for user_id, last, course in rows:
+        yield Due(
+            user_id,
+            f"course_stalled:u{user_id}:c{course.id}:a{to_wib(last):%Y%m%d}",
+            "course",
+            "course_stalled",
+            _("Lanjutkan kursus %(title)s", title=course.title),
+            _(
+                "Sudah %(n)d hari tidak ada kemajuan pada kursus %(title)s. "
+                "Lanjutkan dari materi terakhir Anda.",
+                n=(now - last).days,
+                title=course.title,
+            ),
+            _course_url(course),
+        )
+
+
+def _heads_by_unit() -> dict[int, int]:
+    """For each unit, who receives escalations: its head, or the nearest head above it."""
+    units = db.session.execute(select(Unit.id, Unit.parent_id, Unit.head_id)).all()
+    parent = {u: p for u, p, _ in units}
+    head = {u: h for u, _, h in units}
+    resolved: dict[int, int] = {}
+    for unit in parent:
+        cursor, seen = unit, set()
+        while cursor is not None and cursor not in seen and head.get(cursor) is None:
+            seen.add(cursor)
+            cursor = parent.get(cursor)
+        if cursor is not None and head.get(cursor):
+            resolved[unit] = head[cursor]
+    return resolved
+
+
+def escalation_head(unit_id: int | None, person_id: int, heads: dict[int, int]) -> int | None:
+    """The head a person's overdue work goes to; a head's own work goes one level up."""
+    if unit_id is None:
+        return None
+    head = heads.get(unit_id)
+    if head == person_id:
+        unit = db.session.get(Unit, unit_id)
+        return heads.get(unit.parent_id) if unit and unit.parent_id else None
+    return head
+
+
+@rule("course_escalation")
+def course_escalation(now: datetime) -> Iterator[Due]:
+    """Mandatory courses overdue more than 7 days: each unit head hears who, once a week."""
+    today = wib_today(now)
+    after = current_app.config["ESCALATE_HEAD_DAYS"]
+    heads = _heads_by_unit()
+    for ob in obligations():
+        if ob.deadline is None or (today - ob.deadline).days <= after:
+            continue
+        period = overdue_period((today - ob.deadline).days)
+        late: dict[int, list[str]] = defaultdict(list)
+        rows = db.session.execute(
+            select(User.id, User.unit_id, User.full_name).where(User.id.in_(_not_completed(ob)))
+        )
+        for person_id, unit_id, name in rows:
+            head = escalation_head(unit_id, person_id, heads)
+            if head is not None:
+                late[head].append(name)
+        for head, names in late.items():
+            listed = ", ".join(sorted(names)[:20]) + (" …" if len(names) > 20 else "")
+            yield Due(
+                head,
+                f"course_escalation:u{head}:c{ob.course.id}:p{period}",
+                "escalation",
+                "course_escalation",
+                _(
+                    "%(n)d pegawai di unit Anda melewati tenggat %(title)s",
+                    n=len(names),
+                    title=ob.course.title,
+                ),
+                _(
+                    "Tenggat kursus wajib %(title)s (%(date)s) sudah lewat lebih dari %(d)d "
+                    "hari untuk: %(names)s.",
+                    title=ob.course.title,
+                    date=format_day(ob.deadline),
+                    d=after,
+                    names=listed,
+                ),
+                "/learning",
+                {"count": len(names)},
+            )
+
+
+def month_name(day: date) -> str:
+    """November 2026 (always Indonesian: reminders are written in Indonesian)."""
+    return format_date(day, "MMMM y", locale="id")
+
+
+def people_with_role(role: Role) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == role.value))
+            .where(User.active.is_(True))
+        )
+    )
+
+
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def digest_due(now: datetime) -> bool:
+    """Whether this week's digest time (Monday 07.00 WIB by default) has come."""
+    local = to_wib(now)
+    config = current_app.config
+    if local.weekday() != config["DIGEST_WEEKDAY"]:
+        return local.weekday() > config["DIGEST_WEEKDAY"]
+    return local.hour >= config["DIGEST_HOUR"]
+
+
+def unit_training_figures(unit: Unit) -> dict:
+    """Active people in a unit's subtree and how many finished each mandatory course."""
+    people = (
+        select(User.id)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(Unit.path.startswith(unit.path, autoescape=True), User.active.is_(True))
+    )
+    total = db.session.scalar(select(func.count()).select_from(people.subquery()))
+    figures = {"people": total, "courses": {}}
+    for course in db.session.scalars(
+        select(Course).where(Course.retired_at.is_(None), Course.mandatory.is_(True))
+    ):
+        done = db.session.scalar(
+            select(func.count(Enrollment.id)).where(
+                Enrollment.course_id == course.id,
+                Enrollment.completed_at.is_not(None),
+                Enrollment.user_id.in_(people),
+            )
+        )
+        figures["courses"][course.slug] = {"title": course.title, "done": done}
+    return figures
+
+
+DIGEST_SECTIONS: list[Callable[[Unit], dict]] = [unit_training_figures]
+
+
+@rule("head_digest")
+def head_digest(now: datetime) -> Iterator[Due]:
+    """Monday 07.00 WIB: each unit head gets the unit's training and action plan status."""
+    if not digest_due(now):
+        return
+    week = iso_week(wib_today(now))
+    units = db.session.scalars(
+        select(Unit).join(User, User.id == Unit.head_id).where(User.active.is_(True))
+    ).all()
+    for unit in units:
+        figures: dict = {}
+        for section in DIGEST_SECTIONS:
+            figures.update(section(unit))
+        previous = db.session.scalar(
+            select(Notification.data)
+            .where(Notification.user_id == unit.head_id, Notification.rule == "head_digest")
+            .order_by(Notification.created_at.desc())
+            .limit(1)
+        )
+        lines = [_("Pegawai aktif: %(n)d", n=figures["people"])]
+        for slug, course in figures["courses"].items():
+            before = ((previous or {}).get(str(unit.id)) or {}).get("courses", {}).get(slug, {})
+            change = course["done"] - before.get("done", course["done"])
+            pct = round(100 * course["done"] / figures["people"]) if figures["people"] else 0
+            line = _(
+                "%(title)s: %(done)d selesai (%(pct)d%%)",
+                title=course["title"],
+                done=course["done"],
+                pct=pct,
+            )
+            if previous is not None:
+                line += " · " + _("%(change)+d dibanding pekan lalu", change=change)
+            lines.append(line)
+        for extra in figures.get("lines", []):
+            lines.append(extra)
+        yield Due(
+            unit.head_id,
+            f"head_digest:u{unit.head_id}:n{unit.id}:{week}",
+            "digest",
+            "head_digest",
+            _("Ringkasan mingguan %(unit)s", unit=unit.name),
+            "\n".join(lines),
+            "/",
+            {str(unit.id): {k: v for k, v in figures.items() if k != "lines"}},
+        )
+
+
+HR_SECTIONS: list[Callable[[datetime], list[str]]] = []
+
+
+def hr_course_lines(now: datetime) -> list[str]:
+    """Mandatory courses overdue more than 30 days, by course: for HR's digest."""
+    today = wib_today(now)
+    after = current_app.config["ESCALATE_HR_DAYS"]
+    lines = []
+    for ob in obligations():
+        if ob.deadline is None or (today - ob.deadline).days <= after:
+            continue
+        n = db.session.scalar(select(func.count()).select_from(_not_completed(ob).subquery()))
+        if n:
+            lines.append(
+                _(
+                    "%(title)s: %(n)d pegawai belum selesai, lewat tenggat lebih dari %(d)d hari",
+                    title=ob.course.title,
+                    n=n,
+                    d=after,
+                )
+            )
+    return lines
+
+
+HR_SECTIONS.append(hr_course_lines)
+
+
+@rule("hr_digest")
+def hr_digest(now: datetime) -> Iterator[Due]:
+    """Weekly, for HR: what is overdue more than 30 days across the province."""
+    if not digest_due(now):
+        return
+    lines = [line for section in HR_SECTIONS for line in section(now)]
+    if not lines:
+        return
+    week = iso_week(wib_today(now))
+    for hr in people_with_role(Role.HR):
+        yield Due(
+            hr,
+            f"hr_digest:u{hr}:{week}",
+            "digest",
+            "hr_digest",
+            _(
+                "Ringkasan mingguan BKD: tunggakan lebih dari %(d)d hari",
+                d=current_app.config["ESCALATE_HR_DAYS"],
+            ),
+            "\n".join(lines),
+            "/",
+        )
+
+
+@rule("hr_summary")
+def hr_summary(now: datetime) -> Iterator[Due]:
+    """Monthly, for HR: completions and JP across the province."""
+    local = to_wib(now)
+    config = current_app.config
+    if local.day < config["SUMMARY_DAY"] or (
+        local.day == config["SUMMARY_DAY"] and local.hour < config["DIGEST_HOUR"]
+    ):
+        return
+    month = f"{local:%Y-%m}"
+    first = local.date().replace(day=1)
+    previous_month_start = (first - timedelta(days=1)).replace(day=1)
+    completions = db.session.scalar(
+        select(func.count(Enrollment.id)).where(
+            Enrollment.completed_on >= previous_month_start, Enrollment.completed_on < first
+        )
+    )
+    jp = db.session.scalar(
+        select(func.coalesce(func.sum(Enrollment.jp_earned), 0)).where(
+            Enrollment.completed_on >= previous_month_start, Enrollment.completed_on < first
+        )
+    )
+    people = db.session.scalar(select(func.count(User.id)).where(User.active.is_(True)))
+    body = "\n".join(
+        [
+            _("Pegawai aktif: %(n)d", n=people),
+            _("Kursus diselesaikan bulan lalu: %(n)d", n=completions),
+            _("JP diperoleh bulan lalu: %(n)d", n=jp),
+        ]
+    )
+    for hr in people_with_role(Role.HR):
+        yield Due(
+            hr,
+            f"hr_summary:u{hr}:{month}",
+            "summary",
+            "hr_summary",
+            _("Ringkasan bulanan Sinau: %(month)s", month=month_name(previous_month_start)),
+            body,
+            "/",
+        )

@@ -1,0 +1,331 @@
+"""Creating reminders once, sending them by email through the outbox, and recording runs."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app, render_template
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+
+from lms.accounts.models import User
+from lms.extensions import db
+from lms.i18n import utcnow
+from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
+from lms.reminders.rules import RULES, Due
+
+CATEGORIES = ("course", "action", "escalation", "digest", "summary")
+#: A claim older than this belongs to a sender that died; the message is tried again.
+STALE_CLAIM = timedelta(minutes=10)
+BATCH = 2000
+
+
+def _insert(table):
+    """INSERT ... ON CONFLICT DO NOTHING for the database in use."""
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
+
+
+def retry_when_locked(fn: Callable[[], object], attempts: int = 8) -> object:
+    """Run ``fn`` in a transaction; on SQLite, wait and retry when another writer holds it."""
+    for attempt in range(attempts):
+        try:
+            result = fn()
+            db.session.commit()
+            return result
+        except OperationalError as exc:
+            db.session.rollback()
+            if "locked" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    return None
+
+
+def _batches(items: Iterable[Due], size: int = BATCH) -> Iterable[list[Due]]:
+    batch: list[Due] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def record(batch: list[Due], now: datetime) -> list[int]:
+    """Create the notifications of ``batch`` that do not exist yet, and queue their emails.
+
+    The unique key does the deduplication inside the database, so two processes running the
+    same rule at the same moment still create each reminder once.
+    """
+    rows = [
+        {
+            "user_id": d.user_id,
+            "key": d.key,
+            "category": d.category,
+            "rule": d.rule,
+            "title": d.title[:300],
+            "body": d.body,
+            "url": d.url,
+            "data": d.data,
+            "created_at": now,
+        }
+        for d in batch
+    ]
+    created = list(db.session.scalars(_insert(Notification).returning(Notification.id), rows))
+    if created:
+        muted = exists().where(
+            NotificationSetting.user_id == User.id,
+            NotificationSetting.category == Notification.category,
+            NotificationSetting.email.is_(False),
+        )
+        for start in range(0, len(created), 500):
+            chunk = created[start : start + 500]
+            emails = db.session.execute(
+                select(Notification.id, User.email)
+                .join(User, User.id == Notification.user_id)
+                .where(
+                    Notification.id.in_(chunk),
+                    User.active.is_(True),
+                    User.email.is_not(None),
+                    ~muted,
+                )
+            ).all()
+            if emails:
+                db.session.execute(
+                    _insert(OutboxMessage),
+                    [
+                        {
+                            "notification_id": nid,
+                            "to_address": email,
+                            "status": "queued",
+                            "attempts": 0,
+                            "next_attempt_at": now,
+                            "created_at": now,
+                        }
+                        for nid, email in emails
+                    ],
+                )
+    return created
+
+
+def run_rules(now: datetime, names: Iterable[str] | None = None) -> dict[str, int]:
+    """Run every enabled rule (or ``names``) for ``now``; return how many reminders each made."""
+    disabled = set(current_app.config["REMIND_DISABLED"])
+    counts: dict[str, int] = {}
+    for name, fn in RULES.items():
+        if (names is not None and name not in names) or name in disabled:
+            continue
+        made = 0
+        for batch in _batches(fn(now)):
+            made += len(retry_when_locked(lambda batch=batch: record(batch, now)) or [])
+        counts[name] = made
+    return counts
+
+
+# -- email ------------------------------------------------------------------------------------
+
+
+def compose(message: OutboxMessage) -> EmailMessage:
+    """The email of one notification: Indonesian, plain text plus HTML, with links."""
+    notification = message.notification
+    base = current_app.config["BASE_URL"]
+    context = {
+        "n": notification,
+        "link": f"{base}{notification.url}",
+        "settings_link": f"{base}/notifications/settings",
+        "name": notification.user.full_name,
+    }
+    email = EmailMessage()
+    email["Subject"] = f"[Sinau] {notification.title}"
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.to_address
+    email["Message-ID"] = make_msgid(idstring=f"sinau-{message.id}")
+    email["X-Sinau-Key"] = notification.key
+    email.set_content(render_template("email/notification.txt", **context))
+    email.add_alternative(render_template("email/notification.html", **context), subtype="html")
+    return email
+
+
+@contextmanager
+def smtp_connection():
+    config = current_app.config
+    timeout = config["SMTP_TIMEOUT"]
+    if config["SMTP_SSL"]:
+        client = smtplib.SMTP_SSL(
+            config["SMTP_HOST"], config["SMTP_PORT"], timeout=timeout,
+            context=ssl.create_default_context(),
+        )  # fmt: skip
+    else:
+        client = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=timeout)
+    try:
+        if config["SMTP_STARTTLS"] and not config["SMTP_SSL"]:
+            client.starttls(context=ssl.create_default_context())
+        if config["SMTP_USER"]:
+            client.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
+        yield client
+    finally:
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            or_(
+                OutboxMessage.status == "queued",
+                and_(
+                    OutboxMessage.status == "sending",
+                    OutboxMessage.claimed_at < now - STALE_CLAIM,
+                ),
+            ),
+        )
+        .values(status="sending", claimed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return claimed == 1
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8, 16 … minutes, at most a day."""
+    return timedelta(minutes=min(2**attempts, 24 * 60))
+
+
+def deliver(now: datetime, limit: int = 1000) -> dict[str, int]:
+    """Send queued emails that are due; each is claimed first, so it is sent by one sender."""
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    if not current_app.config["SMTP_HOST"]:
+        return counts  # no SMTP: the outbox keeps the messages for the admin to read
+    due_ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                or_(
+                    and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+                    and_(
+                        OutboxMessage.status == "sending",
+                        OutboxMessage.claimed_at < now - STALE_CLAIM,
+                    ),
+                )
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+    db.session.commit()
+    if not due_ids:
+        return counts
+    try:
+        connection = smtp_connection()
+        client = connection.__enter__()
+    except (smtplib.SMTPException, OSError) as exc:
+        _fail_all(due_ids, now, str(exc), counts)
+        return counts
+    try:
+        for message_id in due_ids:
+            if not retry_when_locked(lambda message_id=message_id: _claim(message_id, now)):
+                continue
+            message = db.session.get(OutboxMessage, message_id)
+            if not message.notification.user.active:
+                message.status = "skipped"
+                db.session.commit()
+                counts["skipped"] += 1
+                continue
+            try:
+                client.send_message(compose(message))
+            except (smtplib.SMTPException, OSError) as exc:
+                _failed(message, now, str(exc), counts)
+                db.session.commit()
+                if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
+                    break  # the server is gone: the rest stay queued for the next run
+                continue
+            message.status = "sent"
+            message.sent_at = now
+            message.attempts += 1
+            message.last_error = None
+            db.session.commit()
+            counts["sent"] += 1
+    finally:
+        connection.__exit__(None, None, None)
+    return counts
+
+
+def _failed(message: OutboxMessage, now: datetime, error: str, counts: dict) -> None:
+    message.attempts += 1
+    message.last_error = error[:500]
+    if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        message.status = "failed"
+        counts["failed"] += 1
+    else:
+        message.status = "queued"
+        message.next_attempt_at = now + backoff(message.attempts)
+        counts["retry"] += 1
+
+
+def _fail_all(ids: list[int], now: datetime, error: str, counts: dict) -> None:
+    """The SMTP server could not be reached: every due message waits for its next try."""
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))):
+        if message.status == "queued":
+            _failed(message, now, error, counts)
+    db.session.commit()
+
+
+def resend(message: OutboxMessage, now: datetime) -> None:
+    """Put a failed message back in the queue (admin)."""
+    message.status = "queued"
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.last_error = None
+    db.session.flush()
+
+
+# -- jobs -------------------------------------------------------------------------------------
+
+
+def run_job(name: str, fn: Callable[[datetime], dict], now: datetime | None = None) -> JobRun:
+    """Run a job and keep a record of it (last run, duration, counts, error)."""
+    now = now or utcnow()
+    started = time.monotonic()
+    run = JobRun(job=name, started_at=utcnow())
+    try:
+        counts = fn(now)
+        error = None
+    except Exception as exc:
+        db.session.rollback()
+        counts, error = {}, f"{type(exc).__name__}: {exc}"[:1000]
+        current_app.logger.exception("job %s failed", name)
+    run.finished_at = utcnow()
+    run.duration_ms = int((time.monotonic() - started) * 1000)
+    run.counts = counts
+    run.error = error
+    db.session.add(run)
+    retry_when_locked(lambda: None)
+    return run
+
+
+def remind_all(now: datetime) -> dict[str, dict]:
+    """What ``flask lms remind`` and the scheduler's daily job do: rules, then delivery."""
+    rules = run_job("reminders", run_rules, now)
+    mail = run_job("outbox", deliver, now)
+    return {"reminders": rules.counts, "outbox": mail.counts}
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user_id, Notification.read_at.is_(None)
+        )
+    )
