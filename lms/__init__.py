@@ -115,8 +115,9 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as accounts
     from lms.main import views as main
     from lms.org import views as org
+    from lms.people import views as people
 
-    for module in (main, accounts, org):
+    for module in (main, accounts, org, people):
         app.register_blueprint(module.bp)
     main.init_app(app)
 

@@ -53,6 +53,9 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach ``flask lms`` and the feature commands to ``app``."""
+    from lms.people.cli import people_cli
+
+    lms_cli.add_command(people_cli)
     app.cli.add_command(lms_cli)
 
 
