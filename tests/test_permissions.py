@@ -34,16 +34,31 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "org.units": ("GET", STAFF),
     "org.unit_new": ("GET", STAFF),
     "org.unit_edit": ("GET", STAFF),
+    "people.import_upload": ("GET", STAFF),
+    "people.import_preview": ("GET", STAFF),
+    "people.import_confirm": ("POST", STAFF),
+    "people.import_cancel": ("POST", STAFF),
 }
 
 
 @pytest.fixture
 def world(db):
-    """The objects the URLs point at: a unit and one of its people."""
+    """The objects the URLs point at: a unit, one of its people, a staff list awaiting import."""
     unit = make_unit("Dinas Pendidikan")
     person = make_user(unit=unit)
     db.session.commit()
-    return {"user_id": person.id, "unit_id": unit.id}
+    return {"user_id": person.id, "unit_id": unit.id, "token": _pending_import()}
+
+
+def _pending_import() -> str:
+    from lms.i18n import utcnow
+    from lms.people import importer, uploads
+
+    data = b"NIP;Nama;Unit Kerja\n'199001022015031003;Ani Rahayu;Dinas Pendidikan\n"
+    now = utcnow()
+    plan = importer.prepare(data, "uji.csv", full=False, actor_id=None, today=now.date())
+    meta = {"actor_id": None, "filename": "uji.csv", "full": False, "preview": plan.preview()}
+    return uploads.save(data, meta, now).token
 
 
 def _url(app: Flask, endpoint: str, world: dict) -> str:
