@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 
 from lms.accounts.models import Role, User, UserRole
 from lms.accounts.nip import NipError, clean_nip, validate_nip
@@ -643,11 +643,14 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
             }
             for row in plan.inserts
         ]
-        ids = db.session.scalars(
-            insert(User).returning(User.id, sort_by_parameter_order=True), rows
-        ).all()
-        roles = [{"user_id": i, "role": Role.LEARNER.value} for i in ids]
-        db.session.execute(insert(UserRole), roles)
+        if db.session.get_bind().dialect.name == "postgresql":
+            _insert_people_postgresql(rows)
+        else:
+            ids = db.session.scalars(
+                insert(User).returning(User.id, sort_by_parameter_order=True), rows
+            ).all()
+            roles = [{"user_id": i, "role": Role.LEARNER.value} for i in ids]
+            db.session.execute(insert(UserRole), roles)
     if plan.updates:
         rows = [
             {**row, "unit_id": unit(row["unit_id"]), "active": True, "updated_at": now}
@@ -670,3 +673,29 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
     db.session.flush()
     db.session.expire_all()
     return plan.counts()
+
+
+def _insert_people_postgresql(rows: list[dict]) -> None:
+    """Insert people and their learner role with one statement each, from column arrays.
+
+    psycopg parses the placeholders of a statement in Python and caches only small statements,
+    so a multi-row VALUES insert of 100,000 people spends most of its time there; ``unnest``
+    takes one array per column instead.
+    """
+    table = User.__table__
+    columns = list(rows[0])
+    arrays = ", ".join(
+        f"CAST(:{name} AS {table.c[name].type.compile(dialect=db.engine.dialect)}[])"
+        for name in columns
+    )
+    # Column names and types come from the model, never from the file.
+    statement = text(
+        f"INSERT INTO users ({', '.join(columns)}) SELECT * FROM unnest({arrays}) RETURNING id"  # noqa: S608
+    )
+    ids = db.session.scalars(statement, {name: [row[name] for row in rows] for name in columns})
+    db.session.execute(
+        text(
+            "INSERT INTO user_roles (user_id, role) SELECT unnest(CAST(:ids AS INTEGER[])), :role"
+        ),
+        {"ids": list(ids), "role": Role.LEARNER.value},
+    )
