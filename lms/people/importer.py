@@ -315,8 +315,12 @@ def unit_path(parent: str, unit: str, sub: str) -> tuple[str, ...]:
 # -- rows ----------------------------------------------------------------------------------------
 
 
-def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int]:
-    """Check every row of ``table``; return the good rows, every problem, and the rows read."""
+def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int, set[str]]:
+    """Check every row of ``table``.
+
+    Returns the good rows, every problem, the number of rows read, and the valid NIPs of rows
+    with problems (those people are in the file: a full import must not count them missing).
+    """
     cols, heads = table.columns, table.headers
     rows: list[Row] = []
     problems: list[Problem] = []
@@ -326,6 +330,7 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
         return values[i] if i is not None and i < len(values) else None
 
     count = 0
+    nips_with_problems: set[str] = set()
     try:
         for number, values in table.rows:
             count += 1
@@ -390,6 +395,8 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
             if code and len(code) > 50:
                 problem("unit_code", _("Kode unit paling banyak 50 karakter."))
             if row_problems:
+                if nip:
+                    nips_with_problems.add(nip)
                 problems.extend(row_problems)
                 continue
             rows.append(
@@ -414,7 +421,7 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
     problems.extend(
         _duplicates(rows, "email", heads, _("Email ini dipakai lebih dari satu pegawai"))
     )
-    return rows, problems, count
+    return rows, problems, count, nips_with_problems
 
 
 def _duplicates(rows: list[Row], attr: str, heads: dict, message: str) -> list[Problem]:
@@ -492,7 +499,7 @@ def prepare(data: bytes, filename: str, *, full: bool, actor_id: int | None, tod
     plan = Plan(filename=filename, full=full, warnings=list(table.warnings))
     plan.columns = dict(table.headers)
     plan.ignored_columns = table.ignored
-    rows, problems, plan.rows_read = parse_rows(table, today)
+    rows, problems, plan.rows_read, other_nips = parse_rows(table, today)
     plan.problems = problems
     if not plan.rows_read:
         plan.problems.append(Problem(None, None, _("Berkas tidak memuat satu pun baris pegawai.")))
@@ -500,12 +507,15 @@ def prepare(data: bytes, filename: str, *, full: bool, actor_id: int | None, tod
         plan.warnings.append(
             _("Kolom Unit Kerja tidak ada: unit kerja pegawai yang sudah terdaftar tidak diubah.")
         )
-    _compare(plan, rows, actor_id, table.headers)
+    _compare(plan, rows, other_nips, actor_id, table.headers)
     plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return plan
 
 
-def _compare(plan: Plan, rows: list[Row], actor_id: int | None, heads: dict[str, str]) -> None:
+def _compare(
+    plan: Plan, rows: list[Row], file_nips: set[str], actor_id: int | None, heads: dict[str, str]
+) -> None:
+    """Match rows with people and units; fill ``plan``. ``file_nips`` grows to every NIP seen."""
     people = db.session.execute(
         select(
             User.id,
@@ -526,7 +536,6 @@ def _compare(plan: Plan, rows: list[Row], actor_id: int | None, heads: dict[str,
     units = _Units()
     bad_rows: set[int] = {p.row for p in plan.problems if p.row}
     covered_roots: set[int] = set()
-    file_nips: set[str] = set()
     for row in rows:
         file_nips.add(row.nip)
         if row.number in bad_rows:

@@ -178,3 +178,13 @@ def test_a_deactivated_person_back_in_the_file_is_reactivated(db):
     counts = run_import(csv_bytes([person(1)]))
     assert (counts["updated"], counts["reactivated"]) == (1, 1)
     assert _person(db, 1).active
+
+
+def test_a_person_whose_row_has_a_problem_is_not_counted_as_missing(db):
+    unit = make_unit("Dinas Kominfo")
+    make_user(unit=unit, nip=nip(2))
+    db.session.commit()
+    data = csv_bytes([person(1), person(2, Email="salah", **{"Unit Kerja": "Dinas Kominfo"})])
+    plan = prepare(data, full=True)
+    assert [p.row for p in plan.problems] == [3]
+    assert plan.missing == []
