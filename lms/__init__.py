@@ -117,10 +117,11 @@ def _register_blueprints(app: Flask) -> None:
     from lms.courses import views as courses
     from lms.main import views as main
     from lms.org import views as org
+    from lms.people import views as people
     from lms.quiz import views as quiz
     from lms.reminders import views as reminders
 
-    for module in (main, accounts, org, courses, quiz, reminders):
+    for module in (main, accounts, org, courses, quiz, reminders, people):
         app.register_blueprint(module.bp)
     main.init_app(app)
 

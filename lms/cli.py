@@ -54,9 +54,10 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 def init_app(app: Flask) -> None:
     """Attach ``flask lms`` and the feature commands to ``app``."""
     from lms.courses.cli import courses_cli, gift_cli
+    from lms.people.cli import people_cli
     from lms.reminders.cli import remind_command, scheduler_command
 
-    for group in (courses_cli, gift_cli, remind_command, scheduler_command):
+    for group in (courses_cli, gift_cli, people_cli, remind_command, scheduler_command):
         if group.name not in lms_cli.commands:
             lms_cli.add_command(group)
     app.cli.add_command(lms_cli)

@@ -66,6 +66,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "COURSES_PATH": env.get("LMS_COURSES_PATH") or str(BASE_DIR / "courses"),
         "BASE_URL": env.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PAGE_SIZE": _int(env, "LMS_PAGE_SIZE", 25),
+        "IMPORT_MAX_MB": _int(env, "LMS_IMPORT_MAX_MB", 20),
         "LOG_LEVEL": env.get("LMS_LOG_LEVEL", "INFO"),
         # Email (reminders). Without LMS_SMTP_HOST the outbox fills and waits.
         "SMTP_HOST": env.get("LMS_SMTP_HOST", "").strip() or None,

@@ -64,7 +64,7 @@ def _any_member(user: User, obj: Any) -> bool:
     return True
 
 
-@rule("users.list", "users.create", "units.list", "units.manage")
+@rule("users.list", "users.create", "units.list", "units.manage", "people.import")
 def _staff(user: User, obj: Any) -> bool:
     return is_staff(user)
 

@@ -68,12 +68,17 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "reminders.admin": ("GET", {"admin"}),
     "reminders.message": ("GET", {"admin"}),
     "reminders.resend": ("POST", {"admin"}),
+    "people.import_upload": ("GET", STAFF),
+    "people.import_preview": ("GET", STAFF),
+    "people.import_confirm": ("POST", STAFF),
+    "people.import_cancel": ("POST", STAFF),
 }
 
 
 @pytest.fixture
 def world(app, db, tmp_path):
-    """The objects the URLs point at: a unit, one of its people, their course work."""
+    """The objects the URLs point at: a unit, one of its people, their course work, a staff
+    list awaiting import."""
     unit = make_unit("Dinas Pendidikan")
     person = make_user(unit=unit)
     folder = write_course(tmp_path / "courses", lessons=1)
@@ -108,7 +113,19 @@ def world(app, db, tmp_path):
         "attempt_id": attempt.id,
         "notification_id": notification.id,
         "message_id": message.id,
+        "token": _pending_import(),
     }
+
+
+def _pending_import() -> str:
+    from lms.i18n import utcnow
+    from lms.people import importer, uploads
+
+    data = b"NIP;Nama;Unit Kerja\n'199001022015031003;Ani Rahayu;Dinas Pendidikan\n"
+    now = utcnow()
+    plan = importer.prepare(data, "uji.csv", full=False, actor_id=None, today=now.date())
+    meta = {"actor_id": None, "filename": "uji.csv", "full": False, "preview": plan.preview()}
+    return uploads.save(data, meta, now).token
 
 
 def _url(app: Flask, endpoint: str, world: dict) -> str:

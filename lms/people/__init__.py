@@ -1,0 +1,1 @@
+"""People (ASN) and their units, brought in from SIASN/SIMPEG staff lists."""

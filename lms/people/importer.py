@@ -1,0 +1,710 @@
+"""Importing people and their units from a SIASN/SIMPEG staff list.
+
+``prepare`` reads the file, checks every row and compares it with the database, writing nothing;
+``apply`` then writes the whole plan in the caller's transaction (the view or command commits
+once, so the import is all or nothing). Both work set-based: a handful of queries for any number
+of rows.
+
+People are matched by NIP. An empty cell never erases what Sinau already knows (exports are often
+partial); a column missing from the file leaves that field alone.
+
+A full import (``full=True``) deactivates people who are missing from the file, never deletes
+them. Its scope is the OPDs the file covers: people with a NIP whose unit lies under a top-level
+unit that at least one row of the file belongs to. People in other OPDs, people without a unit,
+accounts without a NIP (service accounts, the first admin), administrators and the person running
+the import are never deactivated.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, text, update
+
+from lms.accounts.models import Role, User, UserRole
+from lms.accounts.nip import NipError, clean_nip, validate_nip
+from lms.extensions import db
+from lms.forms import EMAIL_RE
+from lms.i18n import gettext as _
+from lms.org.models import Unit
+from lms.org.services import create_unit
+from lms.people.reading import ImportFileError, Table, read_table
+
+__all__ = ["ImportFileError", "Plan", "Problem", "apply", "prepare"]
+
+#: Fields of a person an import writes.
+PERSON_FIELDS = ("full_name", "email", "position", "position_type", "rank", "employment", "unit_id")
+POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
+#: How many of the people to be deactivated the preview names (the count is always exact).
+SAMPLE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why one row (or the whole file, when ``row`` is None) cannot be imported."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass(slots=True)
+class Row:
+    """One person as the file describes them, cleaned; None means "not given"."""
+
+    number: int
+    nip: str
+    full_name: str
+    email: str | None
+    position: str | None
+    position_type: str | None
+    rank: str | None
+    employment: str | None
+    unit_path: tuple[str, ...] | None
+    unit_code: str | None
+
+
+@dataclass(slots=True)
+class NewUnit:
+    """A unit the import will create; ``key`` is negative until it has an id."""
+
+    key: int
+    name: str
+    parent: int | None
+    code: str | None
+    path: tuple[str, ...]
+
+
+@dataclass
+class Plan:
+    """What an import would do; nothing of it is written until :func:`apply`."""
+
+    filename: str
+    full: bool
+    rows_read: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: Field -> header as written in the file.
+    columns: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    new_units: list[NewUnit] = field(default_factory=list)
+    #: Insert rows for new people; ``unit_id`` may be a negative key of a new unit.
+    inserts: list[dict] = field(default_factory=list)
+    #: Update rows by primary key, with every field of PERSON_FIELDS.
+    updates: list[dict] = field(default_factory=list)
+    unchanged: int = 0
+    reactivated: int = 0
+    #: People with a NIP in the covered OPDs who are missing from the file.
+    missing: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def deactivations(self) -> list[dict]:
+        return self.missing if self.full else []
+
+    def counts(self) -> dict[str, int]:
+        """The numbers shown before confirming and kept in the audit log."""
+        return {
+            "rows": self.rows_read,
+            "new": len(self.inserts),
+            "updated": len(self.updates),
+            "unchanged": self.unchanged,
+            "reactivated": self.reactivated,
+            "missing": len(self.missing),
+            "deactivated": len(self.deactivations),
+            "new_units": len(self.new_units),
+            "problems": len(self.problems),
+        }
+
+    def preview(self) -> dict:
+        """Everything the preview page shows, JSON-serialisable (kept next to the upload)."""
+        return {
+            "filename": self.filename,
+            "full": self.full,
+            "counts": self.counts(),
+            "problems": [[p.row, p.column, p.message] for p in self.problems],
+            "warnings": self.warnings,
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "new_units": [" > ".join(u.path) for u in self.new_units],
+            "missing_sample": [
+                [m["full_name"], m["nip"], m["unit"]] for m in self.missing[:SAMPLE]
+            ],
+        }
+
+
+# -- cells ---------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A cell as text: whitespace (also non-breaking) collapsed, whole floats without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
+_FLOAT_TAIL = re.compile(r"^\d+[.,]0+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3}){3,}$")
+
+
+def _excel_number_message() -> str:
+    return _(
+        "NIP tersimpan sebagai angka oleh Excel sehingga digit terakhirnya hilang. Ubah format "
+        "kolom NIP menjadi Teks, isi kembali NIP dari sumber aslinya (SIASN/SIMPEG), lalu "
+        "unggah ulang. Sinau tidak menebak digit yang hilang."
+    )
+
+
+def check_nip(value: Any, employment: str, today: date) -> str:
+    """The cleaned NIP in a cell, or :class:`NipError`; refuses NIPs Excel turned to numbers."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise NipError(_excel_number_message())
+    text = _text(value).lstrip("'\u2019")
+    if _SCIENTIFIC.match(text) or _FLOAT_TAIL.match(text) or _THOUSANDS.match(text):
+        raise NipError(_excel_number_message())
+    cleaned = clean_nip(text)
+    # A double keeps about 15 digits: the last ones come back as zeros. No NIP ends in 000
+    # (the sequence number starts at 001).
+    if len(cleaned) == 18 and cleaned.isdigit() and cleaned.endswith("000"):
+        raise NipError(_excel_number_message())
+    return validate_nip(text, employment, today)
+
+
+_EMPLOYMENT = {
+    "pns": "PNS",
+    "cpns": "PNS",
+    "calon pns": "PNS",
+    "pegawai negeri sipil": "PNS",
+    "pppk": "PPPK",
+    "p3k": "PPPK",
+    "pppk penuh waktu": "PPPK",
+    "pppk paruh waktu": "PPPK",
+    "pegawai pemerintah dengan perjanjian kerja": "PPPK",
+}
+
+
+def parse_employment(text: str) -> str:
+    """'PNS' or 'PPPK' from what exports write (CPNS, P3K, ...); ValueError if unknown."""
+    key = " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+    if key in _EMPLOYMENT:
+        return _EMPLOYMENT[key]
+    raise ValueError(
+        _("Status kepegawaian \u201c%(value)s\u201d tidak dikenal; isi PNS atau PPPK.", value=text)
+    )
+
+
+def parse_position_type(text: str, echelon: str = "") -> str:
+    """One of POSITION_TYPES from the many ways exports write it; ValueError if unknown."""
+    key = text.lower()
+    if "fungsional umum" in key or "pelaksana" in key:
+        return "Pelaksana"
+    if "fungsional" in key:
+        return "Fungsional"
+    if "jpt" in key or "pimpinan tinggi" in key:
+        return "JPT"
+    if "administrator" in key:
+        return "Administrator"
+    if "pengawas" in key:
+        return "Pengawas"
+    if "struktural" in key:
+        level = re.match(r"^\s*(?:eselon\s*)?(IV|III|II|I)\b", echelon, re.IGNORECASE)
+        if level:
+            return {"I": "JPT", "II": "JPT", "III": "Administrator", "IV": "Pengawas"}[
+                level.group(1).upper()
+            ]
+        raise ValueError(
+            _(
+                "Jenis jabatan \u201cStruktural\u201d perlu dirinci: isi JPT, Administrator, atau "
+                "Pengawas (atau sertakan kolom Eselon)."
+            )
+        )
+    raise ValueError(
+        _(
+            "Jenis jabatan \u201c%(value)s\u201d tidak dikenal; isi salah satu dari: %(types)s.",
+            value=text,
+            types=", ".join(POSITION_TYPES),
+        )
+    )
+
+
+_GOLONGAN = re.compile(r"\b(IV|III|II|I)\s*[/\-.]?\s*([a-e])\b", re.IGNORECASE)
+_PPPK_GRADE = re.compile(
+    r"^(?:golongan\s+)?(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)$", re.IGNORECASE
+)
+_PANGKAT = {
+    "juru muda": "I/a",
+    "juru muda tingkat i": "I/b",
+    "juru": "I/c",
+    "juru tingkat i": "I/d",
+    "pengatur muda": "II/a",
+    "pengatur muda tingkat i": "II/b",
+    "pengatur": "II/c",
+    "pengatur tingkat i": "II/d",
+    "penata muda": "III/a",
+    "penata muda tingkat i": "III/b",
+    "penata": "III/c",
+    "penata tingkat i": "III/d",
+    "pembina": "IV/a",
+    "pembina tingkat i": "IV/b",
+    "pembina utama muda": "IV/c",
+    "pembina utama madya": "IV/d",
+    "pembina utama": "IV/e",
+}
+
+
+def parse_rank(text: str) -> str:
+    """'III/b' from 'III/b', 'iii-B', 'Penata Muda Tk. I (III/b)' or 'Penata Muda Tingkat I';
+    a PPPK grade 'I'..'XVII'; ValueError if none of these."""
+    found = _GOLONGAN.search(text)
+    if found and not (found.group(1).upper() != "IV" and found.group(2).lower() == "e"):
+        return f"{found.group(1).upper()}/{found.group(2).lower()}"
+    grade = _PPPK_GRADE.match(text.strip())
+    if grade:
+        return grade.group(1).upper()
+    key = re.sub(r"\btk\b\.?", "tingkat", text.lower().replace(".", " "))
+    key = " ".join(re.sub(r"[^a-z ]+", " ", key).split())
+    if key in _PANGKAT:
+        return _PANGKAT[key]
+    raise ValueError(
+        _(
+            "Golongan \u201c%(value)s\u201d tidak dikenali; contoh yang benar: III/b, atau "
+            "IX untuk PPPK.",
+            value=text,
+        )
+    )
+
+
+def _split_path(text: str) -> list[str]:
+    """'Dinas Kominfo > Bidang Aplikasi' or 'Dinas Kominfo / Bidang Aplikasi' as its parts."""
+    if not text:
+        return []
+    separator = ">" if (">" in text or "»" in text) else "/"
+    parts = re.split(r"[>»]" if separator == ">" else "/", text)
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def unit_path(parent: str, unit: str, sub: str) -> tuple[str, ...]:
+    """The unit path from the unit columns; a unit path that repeats its parent is not doubled."""
+    parts: list[str] = []
+    for piece in (_split_path(parent), _split_path(unit), _split_path(sub)):
+        norm_parts, norm_piece = [_norm(p) for p in parts], [_norm(p) for p in piece]
+        if norm_piece[: len(norm_parts)] == norm_parts and norm_parts:
+            parts = list(piece)  # the column already holds the whole path
+            continue
+        for name, key in zip(piece, norm_piece, strict=True):
+            if not parts or _norm(parts[-1]) != key:
+                parts.append(name)
+    return tuple(parts)
+
+
+# -- rows ----------------------------------------------------------------------------------------
+
+
+def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int, set[str]]:
+    """Check every row of ``table``.
+
+    Returns the good rows, every problem, the number of rows read, and the valid NIPs of rows
+    with problems (those people are in the file: a full import must not count them missing).
+    """
+    cols, heads = table.columns, table.headers
+    rows: list[Row] = []
+    problems: list[Problem] = []
+
+    def cell(values: list[Any], fld: str) -> Any:
+        i = cols.get(fld)
+        return values[i] if i is not None and i < len(values) else None
+
+    count = 0
+    nips_with_problems: set[str] = set()
+    try:
+        for number, values in table.rows:
+            count += 1
+            row_problems: list[Problem] = []
+
+            def problem(fld: str, message: str, number: int = number, out=row_problems) -> None:
+                out.append(Problem(number, heads.get(fld), message))
+
+            def optional(fld: str, limit: int, values=values, problem=problem) -> str | None:
+                text = _text(cell(values, fld))
+                if len(text) > limit:
+                    problem(fld, _("Paling banyak %(max)d karakter.", max=limit))
+                return text or None
+
+            employment = None
+            status = _text(cell(values, "employment"))
+            if status:
+                try:
+                    employment = parse_employment(status)
+                except ValueError as exc:
+                    problem("employment", str(exc))
+            nip = ""
+            try:
+                # An unknown status is reported once; its NIP is checked the lenient (PPPK) way.
+                lenient = (employment or "PPPK") if status else "PNS"
+                nip = check_nip(cell(values, "nip"), lenient, today)
+            except NipError as exc:
+                problem("nip", str(exc))
+            name = _text(cell(values, "name"))
+            if not name:
+                problem("name", _("Nama wajib diisi."))
+            front, back = _text(cell(values, "title_front")), _text(cell(values, "title_back"))
+            full_name = f"{front} {name}".strip() + (f", {back}" if back else "")
+            if len(full_name) > 200:
+                problem("name", _("Nama paling banyak 200 karakter."))
+            email = _text(cell(values, "email")).lower() or None
+            if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+                problem("email", _("Alamat email \u201c%(value)s\u201d tidak valid.", value=email))
+            position = optional("position", 200)
+            position_type = None
+            kind = _text(cell(values, "position_type"))
+            if kind:
+                try:
+                    position_type = parse_position_type(kind, _text(cell(values, "echelon")))
+                except ValueError as exc:
+                    problem("position_type", str(exc))
+            rank = None
+            rank_text = _text(cell(values, "rank"))
+            if rank_text:
+                try:
+                    rank = parse_rank(rank_text)
+                except ValueError as exc:
+                    problem("rank", str(exc))
+            path = unit_path(
+                _text(cell(values, "parent_unit")),
+                _text(cell(values, "unit")),
+                _text(cell(values, "sub_unit")),
+            )
+            if any(len(part) > 200 for part in path):
+                problem("unit", _("Nama unit kerja paling banyak 200 karakter."))
+            code = _text(cell(values, "unit_code")).lstrip("'\u2019") or None
+            if code and len(code) > 50:
+                problem("unit_code", _("Kode unit paling banyak 50 karakter."))
+            if row_problems:
+                if nip:
+                    nips_with_problems.add(nip)
+                problems.extend(row_problems)
+                continue
+            rows.append(
+                Row(
+                    number,
+                    nip,
+                    full_name,
+                    email,
+                    position,
+                    position_type,
+                    rank,
+                    employment,
+                    path or None,
+                    code,
+                )
+            )
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("Berkas CSV rusak di sekitar baris %(n)d; periksa tanda kutipnya.", n=count + 1)
+        ) from exc
+    problems.extend(_duplicates(rows, "nip", heads, _("NIP ini tercantum lebih dari sekali")))
+    problems.extend(
+        _duplicates(rows, "email", heads, _("Email ini dipakai lebih dari satu pegawai"))
+    )
+    return rows, problems, count, nips_with_problems
+
+
+def _duplicates(rows: list[Row], attr: str, heads: dict, message: str) -> list[Problem]:
+    seen: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        value = getattr(row, attr)
+        if value:
+            seen[value].append(row.number)
+    out = []
+    for numbers in seen.values():
+        if len(numbers) > 1:
+            text = _(
+                "%(message)s dalam berkas (baris %(rows)s).",
+                message=message,
+                rows=", ".join(map(str, numbers)),
+            )
+            out.extend(Problem(n, heads.get(attr), text) for n in numbers)
+    return out
+
+
+# -- comparing with the database -----------------------------------------------------------------
+
+
+class _Units:
+    """Existing units indexed for matching, and the units the import will add."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, int] = {}
+        self.children: dict[tuple[int | None, str], int] = {}
+        self.root: dict[int, int] = {}
+        self.names: dict[int, str] = {}
+        self.new: list[NewUnit] = []
+        units = db.session.execute(
+            select(Unit.id, Unit.name, Unit.short_name, Unit.code, Unit.parent_id, Unit.path)
+        ).all()
+        for uid, name, _short, code, parent_id, path in units:
+            self.names[uid] = name
+            if code:
+                self.by_code[code] = uid
+            self.children.setdefault((parent_id, _norm(name)), uid)
+            first = path.strip("/").split("/")[0]
+            self.root[uid] = int(first) if first.isdigit() else uid
+        for uid, _name, short, _code, parent_id, _path in units:
+            if short:  # "Diskominfo" finds "Dinas Komunikasi dan Informatika"
+                self.children.setdefault((parent_id, _norm(short)), uid)
+
+    def resolve(self, path: tuple[str, ...] | None, code: str | None) -> int | None:
+        """The id of the unit (existing > 0, new < 0) for a path and/or a code."""
+        if code and code in self.by_code:
+            return self.by_code[code]
+        if not path:
+            return None
+        parent: int | None = None
+        for depth, name in enumerate(path):
+            key = (parent, _norm(name))
+            found = self.children.get(key)
+            if found is None:
+                leaf = depth == len(path) - 1
+                found = -(len(self.new) + 1)
+                own_code = code if leaf else None
+                self.new.append(NewUnit(found, name, parent, own_code, path[: depth + 1]))
+                self.children[key] = found
+                if leaf and code:
+                    self.by_code[code] = found
+            parent = found
+        return parent
+
+
+def prepare(data: bytes, filename: str, *, full: bool, actor_id: int | None, today: date) -> Plan:
+    """Read and check a staff list and compare it with the database; write nothing.
+
+    Raises :class:`ImportFileError` when the file cannot be read as a staff list at all.
+    """
+    table = read_table(data)
+    plan = Plan(filename=filename, full=full, warnings=list(table.warnings))
+    plan.columns = dict(table.headers)
+    plan.ignored_columns = table.ignored
+    rows, problems, plan.rows_read, other_nips = parse_rows(table, today)
+    plan.problems = problems
+    if not plan.rows_read:
+        plan.problems.append(Problem(None, None, _("Berkas tidak memuat satu pun baris pegawai.")))
+    if "unit" not in table.columns and "unit_code" not in table.columns:
+        plan.warnings.append(
+            _("Kolom Unit Kerja tidak ada: unit kerja pegawai yang sudah terdaftar tidak diubah.")
+        )
+    _compare(plan, rows, other_nips, actor_id, table.headers)
+    plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    return plan
+
+
+def _compare(
+    plan: Plan, rows: list[Row], file_nips: set[str], actor_id: int | None, heads: dict[str, str]
+) -> None:
+    """Match rows with people and units; fill ``plan``. ``file_nips`` grows to every NIP seen."""
+    people = db.session.execute(
+        select(
+            User.id,
+            User.nip,
+            User.email,
+            User.full_name,
+            User.position,
+            User.position_type,
+            User.rank,
+            User.employment,
+            User.unit_id,
+            User.active,
+            User.session_version,
+        )
+    ).all()
+    by_nip = {p.nip: p for p in people if p.nip}
+    email_owner = {p.email: p.id for p in people if p.email}
+    units = _Units()
+    bad_rows: set[int] = {p.row for p in plan.problems if p.row}
+    covered_roots: set[int] = set()
+    for row in rows:
+        file_nips.add(row.nip)
+        if row.number in bad_rows:
+            continue  # a duplicate: already reported
+        current = by_nip.get(row.nip)
+        owner = email_owner.get(row.email) if row.email else None
+        if owner is not None and (current is None or owner != current.id):
+            plan.problems.append(
+                Problem(row.number, heads.get("email"), _("Email ini sudah dipakai akun lain."))
+            )
+            continue
+        if row.unit_code and row.unit_code not in units.by_code and not row.unit_path:
+            plan.problems.append(
+                Problem(
+                    row.number,
+                    heads.get("unit_code"),
+                    _(
+                        "Kode unit \u201c%(code)s\u201d belum dikenal dan nama unit kosong.",
+                        code=row.unit_code,
+                    ),
+                )
+            )
+            continue
+        unit_id = units.resolve(row.unit_path, row.unit_code)
+        if unit_id is not None and unit_id > 0:
+            covered_roots.add(units.root[unit_id])
+        if current is None:
+            plan.inserts.append(
+                {
+                    "nip": row.nip,
+                    "full_name": row.full_name,
+                    "email": row.email,
+                    "position": row.position,
+                    "position_type": row.position_type,
+                    "rank": row.rank,
+                    "employment": row.employment or "PNS",
+                    "unit_id": unit_id,
+                }
+            )
+            continue
+        wanted = {
+            "full_name": row.full_name,
+            "email": row.email or current.email,
+            "position": row.position or current.position,
+            "position_type": row.position_type or current.position_type,
+            "rank": row.rank or current.rank,
+            "employment": row.employment or current.employment,
+            "unit_id": current.unit_id if unit_id is None else unit_id,
+        }
+        changed = any(wanted[f] != getattr(current, f) for f in PERSON_FIELDS)
+        if changed or not current.active:
+            plan.updates.append({"id": current.id, **wanted})
+            plan.reactivated += not current.active
+        else:
+            plan.unchanged += 1
+    plan.new_units = units.new
+    if not covered_roots:
+        return
+    protected = set(
+        db.session.scalars(select(UserRole.user_id).where(UserRole.role == Role.ADMIN.value))
+    )
+    if actor_id is not None:
+        protected.add(actor_id)
+    for person in people:
+        if (
+            person.nip
+            and person.active
+            and person.nip not in file_nips
+            and person.unit_id is not None
+            and units.root.get(person.unit_id) in covered_roots
+            and person.id not in protected
+        ):
+            plan.missing.append(
+                {
+                    "id": person.id,
+                    "session_version": person.session_version,
+                    "full_name": person.full_name,
+                    "nip": person.nip,
+                    "unit": units.names.get(person.unit_id, ""),
+                }
+            )
+    plan.missing.sort(key=lambda m: (m["unit"], m["full_name"]))
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+
+def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
+    """Write ``plan`` (which must have no problems) and flush; the caller commits once."""
+    if plan.problems:
+        raise ValueError("a plan with problems cannot be applied")
+    unit_ids: dict[int, int] = {}
+    for new in plan.new_units:
+        parent = None
+        if new.parent is not None:
+            parent_id = unit_ids[new.parent] if new.parent < 0 else new.parent
+            parent = db.session.get(Unit, parent_id)
+        unit_ids[new.key] = create_unit(new.name, parent, code=new.code, created_at=now).id
+
+    def unit(value: int | None) -> int | None:
+        return unit_ids[value] if value is not None and value < 0 else value
+
+    if plan.inserts:
+        rows = [
+            {
+                **row,
+                "unit_id": unit(row["unit_id"]),
+                "active": True,
+                "created_at": now,
+                "updated_at": now,
+                "session_version": 1,
+                "failed_logins": 0,
+                "must_change_password": False,
+            }
+            for row in plan.inserts
+        ]
+        if db.session.get_bind().dialect.name == "postgresql":
+            _insert_people_postgresql(rows)
+        else:
+            ids = db.session.scalars(
+                insert(User).returning(User.id, sort_by_parameter_order=True), rows
+            ).all()
+            roles = [{"user_id": i, "role": Role.LEARNER.value} for i in ids]
+            db.session.execute(insert(UserRole), roles)
+    if plan.updates:
+        rows = [
+            {**row, "unit_id": unit(row["unit_id"]), "active": True, "updated_at": now}
+            for row in plan.updates
+        ]
+        db.session.execute(update(User), rows)
+    if plan.deactivations:
+        db.session.execute(
+            update(User),
+            [
+                {
+                    "id": m["id"],
+                    "active": False,
+                    "session_version": m["session_version"] + 1,
+                    "updated_at": now,
+                }
+                for m in plan.deactivations
+            ],
+        )
+    db.session.flush()
+    db.session.expire_all()
+    return plan.counts()
+
+
+def _insert_people_postgresql(rows: list[dict]) -> None:
+    """Insert people and their learner role with one statement each, from column arrays.
+
+    psycopg parses the placeholders of a statement in Python and caches only small statements,
+    so a multi-row VALUES insert of 100,000 people spends most of its time there; ``unnest``
+    takes one array per column instead.
+    """
+    table = User.__table__
+    columns = list(rows[0])
+    arrays = ", ".join(
+        f"CAST(:{name} AS {table.c[name].type.compile(dialect=db.engine.dialect)}[])"
+        for name in columns
+    )
+    # Column names and types come from the model, never from the file.
+    statement = text(
+        f"INSERT INTO users ({', '.join(columns)}) SELECT * FROM unnest({arrays}) RETURNING id"  # noqa: S608
+    )
+    ids = db.session.scalars(statement, {name: [row[name] for row in rows] for name in columns})
+    db.session.execute(
+        text(
+            "INSERT INTO user_roles (user_id, role) SELECT unnest(CAST(:ids AS INTEGER[])), :role"
+        ),
+        {"ids": list(ids), "role": Role.LEARNER.value},
+    )

@@ -1,0 +1,179 @@
+"""The people import for HR and admin: upload, preview every problem, confirm all or nothing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+
+from lms.audit.services import record
+from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.i18n import utcnow, wib_today
+from lms.people import importer, uploads
+from lms.people.forms import ConfirmImportForm, ImportForm
+from lms.policy import authorize
+
+bp = Blueprint("people", __name__, url_prefix="/admin/people", template_folder="templates")
+
+#: Problems listed per preview page.
+PROBLEMS_PER_PAGE = 200
+
+
+def _limit() -> int:
+    return current_app.config["IMPORT_MAX_MB"] * 1024 * 1024
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_upload():
+    """Upload a SIASN/SIMPEG staff list; it is checked and shown before anything is saved."""
+    authorize("people.import")
+    max_mb = current_app.config["IMPORT_MAX_MB"]
+    too_big = _("Berkas terlalu besar; paling besar %(n)d MB.", n=max_mb)
+    if request.method == "POST" and (request.content_length or 0) > _limit() + 64 * 1024:
+        form = ImportForm(formdata=None)
+        form.file.errors = [too_big]
+        return render_template("people/import_upload.html", form=form, max_mb=max_mb), 413
+    request.max_content_length = _limit() + 64 * 1024  # also for uploads without a length
+    form = ImportForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(_limit() + 1)
+        now = utcnow()
+        uploads.purge_stale(now)
+        if len(data) > _limit():
+            form.file.errors.append(too_big)
+        else:
+            filename = (form.file.data.filename or "berkas")[-200:]
+            try:
+                plan = importer.prepare(
+                    data,
+                    filename,
+                    full=form.full.data,
+                    actor_id=current_user.id,
+                    today=wib_today(now),
+                )
+            except importer.ImportFileError as exc:
+                form.file.errors.append(str(exc))
+            else:
+                meta = {"actor_id": current_user.id, "filename": filename, "full": plan.full}
+                upload = uploads.save(data, {**meta, "preview": plan.preview()}, now)
+                return redirect(url_for("people.import_preview", token=upload.token))
+    return render_template("people/import_upload.html", form=form, max_mb=max_mb)
+
+
+def _upload(token: str) -> uploads.Upload:
+    return uploads.load(token, utcnow()) or abort(404)
+
+
+@bp.route("/import/<token>")
+@login_required
+def import_preview(token: str):
+    """What the import would do, and every problem with its row and column."""
+    authorize("people.import")
+    upload = _upload(token)
+    preview = upload.meta["preview"]
+    problems = preview["problems"]
+    pages = max((len(problems) + PROBLEMS_PER_PAGE - 1) // PROBLEMS_PER_PAGE, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = problems[(page - 1) * PROBLEMS_PER_PAGE : page * PROBLEMS_PER_PAGE]
+    return render_template(
+        "people/import_preview.html",
+        upload=upload,
+        preview=preview,
+        problems=shown,
+        page=page,
+        pages=pages,
+        first=(page - 1) * PROBLEMS_PER_PAGE,
+        form=ConfirmImportForm(),
+    )
+
+
+@bp.route("/import/<token>/confirm", methods=["POST"])
+@login_required
+def import_confirm(token: str):
+    """Check the file again against today's data and save all of it, or nothing."""
+    authorize("people.import")
+    upload = _upload(token)
+    if not ConfirmImportForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    back = redirect(url_for("people.import_preview", token=token))
+    plan = importer.prepare(
+        upload.read(),
+        upload.meta["filename"],
+        full=upload.meta["full"],
+        actor_id=current_user.id,
+        today=wib_today(now),
+    )
+    if not plan.ok:
+        upload.meta["preview"] = plan.preview()
+        uploads.update_meta(upload)
+        flash(
+            _("Data berubah sejak pratinjau dan kini ada masalah; tidak ada yang disimpan."),
+            "error",
+        )
+        return back
+    try:
+        counts = importer.apply(plan, now=now)
+        record(
+            current_user,
+            "people.import",
+            target=plan.filename,
+            now=now,
+            ip=request.remote_addr,
+            full=plan.full,
+            source="web",
+            **counts,
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash(
+            _(
+                "Data pegawai berubah saat impor berjalan; tidak ada yang disimpan. "
+                "Silakan coba lagi."
+            ),
+            "error",
+        )
+        return back
+    uploads.delete(token)
+    flash(summary_message(counts), "success")
+    if counts["new"]:
+        flash(no_password_note(), "info")
+    return redirect(url_for("people.import_upload"))
+
+
+@bp.route("/import/<token>/cancel", methods=["POST"])
+@login_required
+def import_cancel(token: str):
+    """Throw an upload away without saving anything."""
+    authorize("people.import")
+    if not ConfirmImportForm().validate_on_submit():
+        abort(400)
+    uploads.delete(token)
+    flash(_("Impor dibatalkan; berkas unggahan telah dihapus."), "info")
+    return redirect(url_for("people.import_upload"))
+
+
+def summary_message(counts: dict[str, int]) -> str:
+    """One sentence with the numbers of a finished import."""
+    return _(
+        "Impor selesai: %(new)d pegawai baru, %(updated)d diperbarui (%(reactivated)d diaktifkan "
+        "kembali), %(unchanged)d tidak berubah, %(deactivated)d dinonaktifkan, %(units)d unit "
+        "kerja baru.",
+        new=counts["new"],
+        updated=counts["updated"],
+        reactivated=counts["reactivated"],
+        unchanged=counts["unchanged"],
+        deactivated=counts["deactivated"],
+        units=counts["new_units"],
+    )
+
+
+def no_password_note() -> str:
+    """Why new people cannot log in yet, and what HR can do about it."""
+    return _(
+        "Pegawai baru belum memiliki kata sandi sehingga belum dapat masuk. Admin kepegawaian "
+        "dapat mengatur ulang kata sandi mereka satu per satu dari halaman Pegawai."
+    )
