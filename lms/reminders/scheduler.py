@@ -34,6 +34,7 @@ def build_scheduler(app: Flask, scheduler_class: type = BlockingScheduler) -> Ba
         in_app("reminders", run_rules),
         CronTrigger(hour=hour, minute=0, timezone="Asia/Jakarta"),
         id="reminders",
+        name="reminders",
         replace_existing=True,
     )
     # Digests fall due on Monday 07.00 WIB; an extra run then picks them up on time even if
@@ -42,12 +43,14 @@ def build_scheduler(app: Flask, scheduler_class: type = BlockingScheduler) -> Ba
         in_app("digests", lambda now: run_rules(now, {"head_digest", "hr_digest", "hr_summary"})),
         CronTrigger(hour=app.config["DIGEST_HOUR"], minute=5, timezone="Asia/Jakarta"),
         id="digests",
+        name="digests",
         replace_existing=True,
     )
     scheduler.add_job(
         in_app("outbox", deliver),
         IntervalTrigger(minutes=1),
         id="outbox",
+        name="outbox",
         replace_existing=True,
     )
     return scheduler
