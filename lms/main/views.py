@@ -43,7 +43,13 @@ def index():
 
 def dashboard_context(user: User) -> dict:
     """What each of a person's roles shows on the dashboard, in a handful of queries."""
-    context: dict = {"headed_units": [], "province": None}
+    from lms.actions.services import head_panels, my_panel
+    from lms.i18n import utcnow, wib_today
+
+    today = wib_today(utcnow())
+    context: dict = {"headed_units": [], "province": None, "today": today}
+    context["my_actions"] = my_panel(user, today)
+    context["unit_actions"] = {}
     if user.has_role(Role.UNIT_HEAD):
         units = units_headed_by(user.id)
         counts = {}
@@ -56,6 +62,7 @@ def dashboard_context(user: User) -> dict:
                     .where(Unit.path.startswith(unit.path, autoescape=True))
                 ).one()
         context["headed_units"] = [(u, counts[u.id][0], counts[u.id][1] - 1) for u in units]
+        context["unit_actions"] = head_panels(user, today)
     if can(user, "users.list"):
         context["province"] = {
             "units": db.session.scalar(select(func.count(Unit.id))),
@@ -97,6 +104,9 @@ def privacy():
 
 # (endpoint, label, action the policy must allow); features append their entries.
 NAV: list[tuple[str, object, str]] = [
+    ("actions.mine", _l("Rencana aksi saya"), "actions.my_items"),
+    ("actions.index", _l("Rencana Aksi"), "actions.index"),
+    ("actions.overview", _l("Pantauan Rencana Aksi"), "actions.overview"),
     ("accounts.users", _l("Pegawai"), "users.list"),
     ("org.units", _l("Unit Kerja"), "units.list"),
 ]
@@ -139,6 +149,15 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400 or error.response is not None:
             return error
         return render_template("errors/error.html", code=error.code, message=None), error.code
+
+    @app.errorhandler(413)
+    def too_large(error):
+        message = _(
+            "Berkas yang Anda kirim terlalu besar. Ukuran maksimum %(mb)d MB per berkas; "
+            "perkecil atau pisahkan berkasnya, lalu coba lagi. Tidak ada data yang disimpan.",
+            mb=current_app.config["MAX_UPLOAD_MB"],
+        )
+        return render_template("errors/error.html", code=413, message=message), 413
 
     @app.errorhandler(500)
     def server_error(error):
