@@ -38,21 +38,21 @@ def _events(item, kind=None):
 
 
 def test_item_due_today_is_not_overdue_at_2330_wib(team):
-    unit, head, owner = team
+    unit, _head, owner = team
     item = make_item(unit, owner, due_date=DUE, now=datetime(2025, 12, 1))
     assert wib_today(LATE_EVENING) == DUE
     assert not item.is_overdue(wib_today(LATE_EVENING))
 
 
 def test_item_becomes_overdue_at_0030_wib_the_next_day(team):
-    unit, head, owner = team
+    unit, _head, owner = team
     item = make_item(unit, owner, due_date=DUE, now=datetime(2025, 12, 1))
     assert wib_today(JUST_AFTER_MIDNIGHT) == date(2026, 1, 1)
     assert item.is_overdue(wib_today(JUST_AFTER_MIDNIGHT))
 
 
 def test_sql_overdue_count_uses_the_wib_date(db, team):
-    unit, head, owner = team
+    unit, _head, owner = team
     make_item(unit, owner, due_date=DUE, now=datetime(2025, 12, 1))
     before = services.rollups(wib_today(LATE_EVENING), unit_ids=[unit.id])[0]
     after = services.rollups(wib_today(JUST_AFTER_MIDNIGHT), unit_ids=[unit.id])[0]
@@ -81,7 +81,7 @@ def test_creating_an_item_records_who_created_it(team):
 
 
 def test_owner_must_belong_to_the_unit_or_a_sub_unit(db, team):
-    unit, head, owner = team
+    unit, _head, _owner = team
     sub = make_unit("Seksi Layanan", unit)
     in_sub = make_user(unit=sub)
     stranger = make_user(unit=make_unit("Dinas Kesehatan"))
@@ -91,7 +91,7 @@ def test_owner_must_belong_to_the_unit_or_a_sub_unit(db, team):
 
 
 def test_start_after_due_is_refused(team):
-    unit, head, owner = team
+    unit, _head, owner = team
     with pytest.raises(services.ActionError, match="Tanggal mulai"):
         make_item(unit, owner, start_date=date(2026, 2, 1), due_date=date(2026, 1, 1))
 
@@ -115,7 +115,7 @@ def test_edit_without_changes_records_nothing(db, team):
 
 
 def test_update_carries_progress_and_status_to_the_item(db, team):
-    unit, head, owner = team
+    unit, _head, owner = team
     item = make_item(unit, owner)
     now = datetime(2026, 1, 2, 3)
     update = services.post_update(item, owner, now, progress=40, status="in_progress", note="OK")
@@ -126,14 +126,14 @@ def test_update_carries_progress_and_status_to_the_item(db, team):
 
 
 def test_done_update_sets_progress_to_100(team):
-    unit, head, owner = team
+    unit, _head, owner = team
     item = make_item(unit, owner)
     services.post_update(item, owner, datetime(2026, 1, 2), progress=80, status="done", note="Ok")
     assert (item.status, item.progress, item.accepted_at) == ("done", 100, None)
 
 
 def test_update_needs_a_note_and_a_valid_status(team):
-    unit, head, owner = team
+    unit, _head, owner = team
     item = make_item(unit, owner)
     now = datetime(2026, 1, 2)
     with pytest.raises(services.ActionError, match="Catatan"):
@@ -222,7 +222,7 @@ def test_rollup_includes_sub_units_and_counts_only_accepted_as_done(db, team):
 
 
 def test_rollup_leaves_cancelled_items_out_of_the_average_and_filters_by_programme(db, team):
-    unit, head, owner = team
+    unit, _head, owner = team
     retreat, other = make_program(), make_program()
     make_item(unit, owner, retreat, progress=50, status="in_progress")
     make_item(unit, owner, retreat, progress=10, status="cancelled")
@@ -232,7 +232,7 @@ def test_rollup_leaves_cancelled_items_out_of_the_average_and_filters_by_program
 
 
 def test_rollup_is_one_query_however_many_units(db, team):
-    unit, head, owner = team
+    unit, _head, _owner = team
     for n in range(5):
         sub = make_unit(f"Seksi {n}", unit)
         make_item(sub, make_user(unit=sub))
@@ -264,7 +264,7 @@ def test_my_panel_counts_open_due_soon_and_overdue(db, team):
 
 
 def test_my_panel_is_empty_for_people_without_items(team):
-    unit, head, owner = team
+    _unit, _head, owner = team
     assert services.my_panel(owner, date(2026, 1, 1)) is None
 
 
@@ -276,7 +276,7 @@ def test_seed_tags_adds_only_what_is_missing(db):
 
 
 def test_items_of_a_unit_exclude_its_sub_units(db, team):
-    unit, head, owner = team
+    unit, _head, owner = team
     sub = make_unit("Seksi", unit)
     own = make_item(unit, owner)
     make_item(sub, make_user(unit=sub))
