@@ -21,6 +21,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.accounts.nip import clean_nip
@@ -333,8 +334,11 @@ def check_import(
         with contextlib.suppress(ValueError):
             nips.add(parse_nip(cell(raw, "owner_nip")))
     people = {
-        u.nip: u for u in db.session.scalars(select(User).where(User.nip.in_(nips)))
-    } if nips else {}  # fmt: skip
+        u.nip: u
+        for u in db.session.scalars(
+            select(User).options(selectinload(User.unit)).where(User.nip.in_(nips))
+        )
+    }
     existing = set(
         db.session.execute(
             select(ActionItem.unit_id, func.lower(ActionItem.title)).where(

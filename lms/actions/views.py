@@ -526,26 +526,26 @@ SORTS = {
 
 
 def _overview_rows():
+    """The overview's rows for the filters and sort order in the query string."""
     today = wib_today(utcnow())
     program_id = _int_arg("program")
     opd_id = _int_arg("opd")
     opd = db.session.get(Unit, opd_id) if opd_id else None
     rows = services.rollups(today, program_id=program_id, within_path=opd.path if opd else None)
-    by_id = {r.unit_id: r for r in rows}
-    names = {r.unit_id: r.name for r in rows}
     sort = request.args.get("sort", "unit")
-    descending = request.args.get("dir", "desc" if sort != "unit" else "asc") == "desc"
-    if SORTS.get(sort) is None:
+    if sort not in SORTS:
         sort = "unit"
+    descending = request.args.get("dir", "asc" if sort == "unit" else "desc") == "desc"
+    if sort == "unit":
+        names = {r.unit_id: r.name for r in rows}
 
-        def key(r):
+        def tree_order(r):
             ids = [int(x) for x in r.path.strip("/").split("/") if x]
             return tuple((names.get(i, ""), i) for i in ids)
 
-        rows.sort(key=key, reverse=descending)
+        rows.sort(key=tree_order, reverse=descending)
     else:
         rows.sort(key=lambda r: (SORTS[sort](r), r.name), reverse=descending)
-    del by_id
     return rows, {"program": program_id, "opd": opd_id, "sort": sort, "descending": descending}
 
 

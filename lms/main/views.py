@@ -118,9 +118,11 @@ def nav_items() -> list[dict]:
     for endpoint, label, action in NAV:
         if can(current_user, action):
             url = url_for(endpoint)
-            items.append(
-                {"url": url, "label": label, "active": request.path.startswith(url.rstrip("/"))}
-            )
+            items.append({"url": url, "label": label, "active": False})
+    # Only the most specific entry is current ("/actions/mine" is not also "/actions/").
+    matches = [i for i in items if request.path.startswith(i["url"].rstrip("/"))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"].rstrip("/")))["active"] = True
     return items
 
 
