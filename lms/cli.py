@@ -53,6 +53,8 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach ``flask lms`` and the feature commands to ``app``."""
+    import lms.actions.cli  # noqa: F401 - registers its commands on lms_cli
+
     app.cli.add_command(lms_cli)
 
 

@@ -282,3 +282,11 @@ def test_items_of_a_unit_exclude_its_sub_units(db, team):
     make_item(sub, make_user(unit=sub))
     assert services.unit_items(unit) == [own]
     assert db.session.scalar(select(ActionItem.id).where(ActionItem.unit_id == sub.id))
+
+
+def test_action_tags_command_is_safe_to_run_again(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["lms", "action-tags"])
+    second = runner.invoke(args=["lms", "action-tags"])
+    assert first.exit_code == 0 and "17 keselarasan" in first.output
+    assert "0 keselarasan" in second.output
