@@ -242,7 +242,7 @@ def edit_item(
             continue
         old, new = getattr(item, name), fields[name]
         if isinstance(new, str):
-            new = new.strip() or None if name != "title" else new.strip()
+            new = new.strip() if name == "title" else (new.strip() or None)
         if old != new:
             record(item, actor, now, "changed", field=name, old=old, new=new)
             setattr(item, name, new)

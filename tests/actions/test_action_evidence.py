@@ -216,3 +216,24 @@ def test_evidence_is_not_under_static(app, db, client, login_as, item):
     _upload_as_owner(client, login_as, item)
     [stored] = _stored_files(app)
     assert not stored.resolve().is_relative_to(Path(app.static_folder).resolve())
+
+
+def test_with_csrf_on_the_form_works_and_a_huge_post_still_gets_the_message(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        from lms.extensions import db
+
+        unit = make_unit()
+        item = make_item(unit, make_user(unit=unit))
+        db.session.commit()
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = item.owner.get_id()
+        page = client.get(f"/actions/items/{item.id}/update").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        assert _post(client, item, PDF, "bukti.pdf", csrf_token=token).status_code == 302
+        huge = _post(client, item, b"0" * (20 * 1024 * 1024), "besar.pdf", csrf_token=token)
+        assert huge.status_code == 413
+        assert "Ukuran maksimum 10 MB" in huge.get_data(as_text=True)
+        assert _post(client, item, PDF, "tanpa-token.pdf").status_code == 400
+        assert _updates(db) == 1
