@@ -50,6 +50,12 @@ def _check_and_default(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_path = Path(app.instance_path) / "sinau.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config.get("UPLOAD_PATH"):
+        app.config["UPLOAD_PATH"] = str(Path(app.instance_path) / "uploads")
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        # A little above the file limit, so a file just over it still reaches the form's own
+        # check (a precise message); anything far larger is cut off early with a 413.
+        app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     if not app.config["SECRET_KEY"]:
         # Development only: a key kept in instance/, so sessions survive a restart.
         key_file = Path(app.instance_path) / "secret_key"
@@ -114,6 +120,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as accounts
+    from lms.actions import views as actions
     from lms.courses import views as courses
     from lms.main import views as main
     from lms.org import views as org
@@ -121,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quiz import views as quiz
     from lms.reminders import views as reminders
 
-    for module in (main, accounts, org, courses, quiz, reminders, people):
+    for module in (main, accounts, org, courses, quiz, reminders, people, actions):
         app.register_blueprint(module.bp)
     main.init_app(app)
 

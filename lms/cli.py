@@ -53,6 +53,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach ``flask lms`` and the feature commands to ``app``."""
+    import lms.actions.cli  # noqa: F401 - registers its commands on lms_cli
     from lms.courses.cli import courses_cli, gift_cli
     from lms.people.cli import people_cli
     from lms.reminders.cli import remind_command, scheduler_command

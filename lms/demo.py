@@ -72,5 +72,173 @@ def load_demo(password: str | None, reset_passwords: bool = False) -> tuple[str,
     for code, email in HEADS.items():
         if units[code].head_id is None:
             set_head(units[code], db.session.scalar(select(User).where(User.email == email)))
+    created = load_demo_actions(units["DISKOMINFO-APTIKA"]) or created
     db.session.commit()
     return password, created
+
+
+DEMO_PROGRAM = "Jatim Retret 2025"
+
+# title, owner, co-owners, start (days from today), due (days from today), priority, tags,
+# courses, and the story: progress updates (days ago, %, status, note, link) and the review.
+DEMO_ACTIONS = [
+    {
+        "title": "Chatbot FAQ layanan perizinan berbasis AI",
+        "description": "Menyediakan chatbot yang menjawab pertanyaan umum pemohon izin di kanal "
+        "WhatsApp dan situs layanan, dengan jawaban yang diambil dari SOP resmi.",
+        "expected_output": "Chatbot FAQ aktif di kanal WhatsApp dan situs layanan perizinan",
+        "target_indicator": "Pertanyaan umum yang terjawab otomatis tanpa dialihkan ke petugas",
+        "target_value": "60%",
+        "owner": "asn@demo.test", "co_owners": ["fajar@demo.test"],
+        "start": -75, "due": 45, "priority": "high",
+        "tags": [("asta_cita", 7), ("nawa_bhakti_satya", 6)],
+        "courses": ["ai-untuk-pelayanan-publik"],
+        "updates": [
+            (40, 25, "in_progress", "Daftar 120 pertanyaan umum dari petugas front office sudah "
+             "dikumpulkan dan dikelompokkan.", None),
+            (12, 60, "in_progress", "Prototipe menjawab 70 pertanyaan; uji coba internal dengan "
+             "petugas layanan dimulai pekan depan.", None),
+        ],
+    },
+    {
+        "title": "SOP pemanfaatan AI generatif di lingkungan Diskominfo",
+        "description": "Menyusun SOP yang mengatur kapan AI generatif boleh dipakai, data apa "
+        "yang tidak boleh dimasukkan, dan bagaimana hasilnya diperiksa.",
+        "expected_output": "SOP ditetapkan Kepala Dinas",
+        "target_indicator": "SOP ditetapkan dan disosialisasikan ke seluruh bidang",
+        "target_value": "1 SOP",
+        "owner": "asn@demo.test", "co_owners": [],
+        "start": -90, "due": -20, "priority": "high",
+        "tags": [("asta_cita", 7)], "courses": ["etika-keamanan-data-pdp"],
+        "updates": [
+            (45, 50, "in_progress", "Draf SOP selesai dibahas dengan Bidang Statistik dan "
+             "Persandian.", None),
+            (24, 100, "done", "SOP telah ditetapkan dan disosialisasikan dalam rapat dinas.",
+             "https://diskominfo.jatimprov.go.id/"),
+        ],
+        "accepted": 22,
+    },
+    {
+        "title": "Pelatihan prompt untuk operator layanan",
+        "description": "Melatih operator layanan menulis perintah (prompt) yang aman dan efektif "
+        "untuk menyusun jawaban surat dan pengumuman.",
+        "expected_output": "Operator layanan terlatih menulis prompt",
+        "target_indicator": "Operator yang lulus kuis pelatihan",
+        "target_value": "40 operator",
+        "owner": "siti@demo.test", "co_owners": ["asn@demo.test"],
+        "start": -60, "due": 10, "priority": "medium",
+        "tags": [("asta_cita", 4), ("nawa_bhakti_satya", 3)],
+        "courses": ["dasar-ai-untuk-asn"],
+        "updates": [
+            (30, 50, "in_progress", "Angkatan pertama (20 operator) selesai.", None),
+            (3, 100, "done", "Angkatan kedua selesai; 41 operator lulus kuis.", None),
+        ],
+    },
+    {
+        "title": "Inventarisasi data layanan publik yang siap dianalisis",
+        "description": "Mendata set data layanan publik, pemiliknya, dan kelayakannya untuk "
+        "dianalisis dengan tetap melindungi data pribadi.",
+        "expected_output": "Daftar set data beserta walidata dan klasifikasinya",
+        "target_indicator": "Set data yang terdaftar",
+        "target_value": "25 set data",
+        "owner": "fajar@demo.test", "co_owners": [],
+        "start": -50, "due": 20, "priority": "medium",
+        "tags": [("asta_cita", 4)], "courses": [],
+        "updates": [
+            (8, 30, "blocked", "Menunggu penetapan walidata dari dua OPD pengampu.", None),
+        ],
+    },
+    {
+        "title": "Dasbor pemantauan aduan masyarakat",
+        "description": "Dasbor yang merangkum aduan SP4N-LAPOR! per kategori dan OPD setiap "
+        "pekan untuk rapat pimpinan.",
+        "expected_output": "Dasbor aduan mingguan",
+        "target_indicator": "Rapat pimpinan memakai dasbor",
+        "target_value": "4 rapat berturut-turut",
+        "owner": "fajar@demo.test", "co_owners": [],
+        "start": -45, "due": -5, "priority": "high",
+        "tags": [("nawa_bhakti_satya", 6)], "courses": [],
+        "updates": [
+            (20, 40, "in_progress", "Sumber data dan kategori aduan sudah disepakati.", None),
+        ],
+    },
+    {
+        "title": "Uji coba ringkasan otomatis notulen rapat",
+        "description": "Mencoba AI untuk meringkas notulen rapat internal (tanpa data pribadi "
+        "warga) dan menilai mutunya.",
+        "expected_output": "Laporan hasil uji coba",
+        "target_indicator": "Notulen yang diringkas dan dinilai",
+        "target_value": "10 notulen",
+        "owner": "siti@demo.test", "co_owners": [],
+        "start": 10, "due": 75, "priority": "low",
+        "tags": [], "courses": ["dasar-ai-untuk-asn"], "updates": [],
+    },
+]  # fmt: skip
+
+
+def load_demo_actions(unit: Unit) -> bool:
+    """The retreat programme and a plausible plan for ``unit``, dated around today (WIB)."""
+    from datetime import timedelta
+
+    from lms.actions import services
+    from lms.actions.models import ActionItem, Program, Tag
+    from lms.i18n import utcnow, wib_today
+
+    now = utcnow()
+    today = wib_today(now)
+    created = services.seed_tags() > 0
+    program = db.session.scalar(select(Program).where(Program.name == DEMO_PROGRAM))
+    if program is None:
+        program = Program(
+            name=DEMO_PROGRAM,
+            description="Tindak lanjut Retret Kepemimpinan Jawa Timur 2025 menuju Indonesia "
+            "Emas 2045: aksi nyata setiap unit kerja, termasuk pemanfaatan AI dalam pelayanan "
+            "publik.",
+            starts_on=today - timedelta(days=90),
+            ends_on=today + timedelta(days=270),
+        )
+        db.session.add(program)
+        db.session.flush()
+        created = True
+    has_items = db.session.scalar(
+        select(ActionItem.id).where(ActionItem.unit_id == unit.id).limit(1)
+    )
+    if has_items:
+        return created
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    tags = {(t.kind, t.position): t for t in db.session.scalars(select(Tag))}
+    head = unit.head
+    for spec in DEMO_ACTIONS:
+        planned = now - timedelta(days=100)
+        item = services.create_item(
+            unit,
+            program,
+            head,
+            planned,
+            owner=people[spec["owner"]],
+            co_owners=[people[e] for e in spec["co_owners"]],
+            title=spec["title"],
+            description=spec["description"],
+            expected_output=spec["expected_output"],
+            target_indicator=spec["target_indicator"],
+            target_value=spec["target_value"],
+            start_date=today + timedelta(days=spec["start"]),
+            due_date=today + timedelta(days=spec["due"]),
+            priority=spec["priority"],
+            status="draft" if spec["start"] > 0 else "in_progress",
+            tags=[tags[t] for t in spec["tags"] if t in tags],
+            course_slugs=spec["courses"],
+        )
+        for days_ago, progress, status, note, link in spec["updates"]:
+            services.post_update(
+                item,
+                item.owner,
+                now - timedelta(days=days_ago),
+                progress=progress,
+                status=status,
+                note=note,
+                link_url=link,
+            )
+        if "accepted" in spec and head is not None:
+            services.accept(item, head, now - timedelta(days=spec["accepted"]))
+    return True

@@ -141,3 +141,94 @@ def _mark_notification(user: User, notification: Any) -> bool:
 def _reminders_admin(user: User, obj: Any) -> bool:
     """Outbox and job runs hold other people's messages: administrators only."""
     return user.has_role(Role.ADMIN)
+
+
+# -- retreat action plans ------------------------------------------------------------------------
+
+
+def headed_paths(user: User) -> list[str]:
+    """Materialised paths of the units ``user`` heads (their sub-units start with these)."""
+    from sqlalchemy import select
+
+    from lms.extensions import db
+    from lms.org.models import Unit
+
+    return list(db.session.scalars(select(Unit.path).where(Unit.head_id == user.id)))
+
+
+def manages_unit(user: User, unit: Any) -> bool:
+    """Whether ``user`` heads ``unit`` or a unit above it."""
+    return unit is not None and any(unit.path.startswith(p) for p in headed_paths(user) if p)
+
+
+def owns_item(user: User, item: Any) -> bool:
+    return item is not None and item.is_owned_by(user)
+
+
+def reads_item(user: User, item: Any) -> bool:
+    """HR and admin, the unit's members, the item's owners, and heads of the unit or above."""
+    if item is None:
+        return False
+    return (
+        is_staff(user)
+        or user.unit_id == item.unit_id
+        or owns_item(user, item)
+        or manages_unit(user, item.unit)
+    )
+
+
+@rule("actions.index", "actions.my_items")
+def _action_member(user: User, obj: Any) -> bool:
+    return True
+
+
+@rule("actions.view_unit")
+def _view_unit_plan(user: User, unit: Any) -> bool:
+    """A person reads the plan of their own unit; heads also their sub-units'; HR/admin all."""
+    if unit is None:
+        return False
+    return is_staff(user) or user.unit_id == unit.id or manages_unit(user, unit)
+
+
+@rule("actions.view_item", "actions.comment")
+def _view_item(user: User, item: Any) -> bool:
+    return reads_item(user, item)
+
+
+@rule("actions.download_evidence")
+def _download_evidence(user: User, update: Any) -> bool:
+    return update is not None and reads_item(user, update.item)
+
+
+@rule("actions.create")
+def _create_item(user: User, unit: Any) -> bool:
+    """Unit heads plan for their units and sub-units (without a unit: for any unit they head)."""
+    if unit is None:
+        return bool(headed_paths(user))
+    return manages_unit(user, unit)
+
+
+@rule("actions.edit", "actions.review")
+def _manage_item(user: User, item: Any) -> bool:
+    return item is not None and manages_unit(user, item.unit)
+
+
+@rule("actions.post_update")
+def _post_update(user: User, item: Any) -> bool:
+    """Only the owner and co-owners report progress on an item."""
+    return owns_item(user, item)
+
+
+@rule("actions.import")
+def _import_items(user: User, unit: Any) -> bool:
+    """HR imports for any unit; a unit head for the units they head and their sub-units."""
+    if user.has_role(Role.HR):
+        return True
+    if unit is None:
+        return bool(headed_paths(user))
+    return manages_unit(user, unit)
+
+
+@rule("actions.overview", "actions.programs")
+def _action_staff(user: User, obj: Any) -> bool:
+    return is_staff(user)

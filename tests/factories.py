@@ -120,3 +120,25 @@ def sync(root):
     assert not report.problems, report.problems
     db.session.commit()
     return report
+
+
+def make_program(name: str | None = None, **fields):
+    from lms.actions.models import Program
+
+    program = Program(name=name or f"Program Uji {next(_seq)}", **fields)
+    db.session.add(program)
+    db.session.flush()
+    return program
+
+
+def make_item(unit: Unit, owner: User, program=None, actor: User | None = None, **fields):
+    """An action item of ``unit`` owned by ``owner``, due in a month unless told otherwise."""
+    from datetime import timedelta
+
+    from lms.actions.services import create_item
+    from lms.i18n import utcnow, wib_today
+
+    now = fields.pop("now", None) or utcnow()
+    fields.setdefault("title", f"Aksi Uji {next(_seq)}")
+    fields.setdefault("due_date", wib_today(now) + timedelta(days=30))
+    return create_item(unit, program or make_program(), actor, now, owner=owner, **fields)

@@ -44,6 +44,20 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/sinau.sqlite"
 
 
+def test_uploads_default_to_the_instance_folder_with_a_ten_megabyte_limit(monkeypatch, tmp_path):
+    monkeypatch.delenv("LMS_UPLOAD_PATH", raising=False)
+    monkeypatch.delenv("LMS_MAX_UPLOAD_MB", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["UPLOAD_PATH"] == str(tmp_path / "uploads")
+    assert app.config["MAX_UPLOAD_MB"] == 10
+    assert app.config["MAX_CONTENT_LENGTH"] == 11 * 1024 * 1024
+
+
+def test_upload_path_and_limit_come_from_the_environment(tmp_path):
+    config = from_env({"LMS_UPLOAD_PATH": str(tmp_path / "bukti"), "LMS_MAX_UPLOAD_MB": "25"})
+    assert (config["UPLOAD_PATH"], config["MAX_UPLOAD_MB"]) == (str(tmp_path / "bukti"), 25)
+
+
 def test_database_url_selects_postgresql_without_code_change(monkeypatch, tmp_path):
     url = "postgresql+psycopg://sinau@db.internal/sinau"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -65,3 +65,32 @@ def test_create_admin_refuses_weak_password(app, db):
     )
     assert result.exit_code != 0
     assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_demo_action_plan_is_plausible_and_idempotent(app, db):
+    from lms.actions.models import ActionItem, Program, ProgressUpdate
+    from lms.i18n import utcnow, wib_today
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["lms", "demo"])
+    counts = [
+        db.session.scalar(select(func.count(model.id)))
+        for model in (Program, ActionItem, ProgressUpdate)
+    ]
+    runner.invoke(args=["lms", "demo"])
+    again = [
+        db.session.scalar(select(func.count(model.id)))
+        for model in (Program, ActionItem, ProgressUpdate)
+    ]
+    assert counts == again and counts[0] == 1
+    program = db.session.scalar(select(Program))
+    assert program.name == "Jatim Retret 2025"
+    items = db.session.scalars(select(ActionItem)).all()
+    assert {i.unit.code for i in items} == {"DISKOMINFO-APTIKA"}
+    today = wib_today(utcnow())
+    assert sum(1 for i in items if i.is_overdue(today)) == 1
+    assert {"draft", "in_progress", "done", "blocked"} <= {i.status for i in items}
+    assert any(i.accepted for i in items) and any(i.awaiting_review for i in items)
+    owned = [i for i in items if i.owner.email == "asn@demo.test"]
+    assert len(owned) >= 2
+    assert "Chatbot FAQ layanan perizinan berbasis AI" in {i.title for i in items}

@@ -15,13 +15,15 @@ from lms.courses.models import Course
 from lms.i18n import utcnow
 from lms.quiz import services as quiz
 from lms.reminders.models import Notification, OutboxMessage
-from tests.factories import make_unit, make_user, sync, write_course
+from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
 
 ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
 PUBLIC = "public"
 MEMBERS = {"learner", "unit_head", "hr", "admin"}
 STAFF = {"hr", "admin"}
 NOBODY: set[str] = set()
+#: HR imports for any unit; a unit head (of the new unit login_as gives them) for their own.
+IMPORTERS = {"unit_head", "hr"}
 
 # endpoint -> (HTTP method, roles allowed, or PUBLIC)
 EXPECTED: dict[str, tuple[str, object]] = {
@@ -72,15 +74,87 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "people.import_preview": ("GET", STAFF),
     "people.import_confirm": ("POST", STAFF),
     "people.import_cancel": ("POST", STAFF),
+    # Action plans. The world's item lies in a unit none of these roles belongs to or heads, so
+    # only HR and admin read it; the owner/head/colleague cases are in ACTION_EXPECTED below.
+    "actions.index": ("GET", MEMBERS),
+    "actions.mine": ("GET", MEMBERS),
+    "actions.unit_plan": ("GET", STAFF),
+    "actions.item_new": ("GET", NOBODY),
+    "actions.item": ("GET", STAFF),
+    "actions.item_edit": ("GET", NOBODY),
+    "actions.update_new": ("GET", NOBODY),
+    "actions.comment_new": ("POST", STAFF),
+    "actions.review": ("POST", NOBODY),
+    "actions.evidence": ("GET", STAFF),
+    "actions.overview": ("GET", STAFF),
+    "actions.overview_csv": ("GET", STAFF),
+    "actions.overview_xlsx": ("GET", STAFF),
+    "actions.import_upload": ("GET", IMPORTERS),
+    "actions.import_confirm": ("POST", IMPORTERS),
+    "actions.import_template": ("GET", IMPORTERS),
+    "actions.programs": ("GET", STAFF),
+    "actions.program_new": ("GET", STAFF),
+    "actions.program_edit": ("GET", STAFF),
+}
+
+# The people around the world's action item, and which action routes each may use.
+PEOPLE = ["owner", "colleague", "head", "opd_head", "outsider"]
+READERS = {"owner", "colleague", "head", "opd_head"}
+HEADS = {"head", "opd_head"}
+ACTION_EXPECTED: dict[str, set[str]] = {
+    "actions.index": set(PEOPLE),
+    "actions.mine": set(PEOPLE),
+    "actions.unit_plan": READERS,
+    "actions.item_new": HEADS,
+    "actions.item": READERS,
+    "actions.item_edit": HEADS,
+    "actions.update_new": {"owner"},
+    "actions.comment_new": READERS,
+    "actions.review": HEADS,
+    "actions.evidence": READERS,
+    "actions.overview": set(),
+    "actions.overview_csv": set(),
+    "actions.overview_xlsx": set(),
+    "actions.import_upload": HEADS,
+    "actions.import_confirm": HEADS,
+    "actions.import_template": HEADS,
+    "actions.programs": set(),
+    "actions.program_new": set(),
+    "actions.program_edit": set(),
 }
 
 
 @pytest.fixture
 def world(app, db, tmp_path):
-    """The objects the URLs point at: a unit, one of its people, their course work, a staff
+    """The objects the URLs point at: a bidang of an OPD, one of its people with course work and
+    an action item (a progress update with evidence), the people around that item, and a staff
     list awaiting import."""
-    unit = make_unit("Dinas Pendidikan")
+    from lms.actions import evidence, services
+
+    opd = make_unit("Dinas Pendidikan")
+    unit = make_unit("Bidang Pembinaan SMA", opd)
     person = make_user(unit=unit)
+    people = {
+        "owner": person,
+        "colleague": make_user(unit=unit),
+        "head": make_user(unit=unit, roles={"learner", "unit_head"}),
+        "opd_head": make_user(unit=opd, roles={"learner", "unit_head"}),
+        "outsider": make_user(unit=make_unit("Dinas Kesehatan")),
+    }
+    unit.head, opd.head = people["head"], people["opd_head"]
+    program = make_program("Jatim Retret 2025")
+    item = make_item(unit, person, program, title="Digitalisasi rapor")
+    now = utcnow()
+    update = services.post_update(
+        item, person, now, progress=40, status="in_progress", note="Separuh sekolah sudah."
+    )
+    checked = evidence.Evidence(b"%PDF-1.4 bukti", "bukti.pdf", "application/pdf", "0" * 64)
+    update.evidence_key = evidence.store(checked, now)
+    update.evidence_name, update.evidence_type, update.evidence_size = (
+        "bukti.pdf",
+        "application/pdf",
+        14,
+    )
     folder = write_course(tmp_path / "courses", lessons=1)
     (folder / "gambar.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     write_course(tmp_path / "courses", slug="tanpa-kuis", lessons=1, gift=None)
@@ -114,11 +188,14 @@ def world(app, db, tmp_path):
         "notification_id": notification.id,
         "message_id": message.id,
         "token": _pending_import(),
+        "item_id": item.id,
+        "update_id": update.id,
+        "program_id": program.id,
+        "people": {name: p.id for name, p in people.items()},
     }
 
 
 def _pending_import() -> str:
-    from lms.i18n import utcnow
     from lms.people import importer, uploads
 
     data = b"NIP;Nama;Unit Kerja\n'199001022015031003;Ani Rahayu;Dinas Pendidikan\n"
@@ -158,5 +235,25 @@ def test_route_for_role(app, client, login_as, world, endpoint, role):
     elif role in allowed:
         assert response.status_code in (200, 302), response.status_code
         assert "/login" not in location
+    else:
+        assert response.status_code == 403
+
+
+def test_every_action_route_has_a_per_person_expectation(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("actions.")}
+    assert endpoints == ACTION_EXPECTED.keys()
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("endpoint", sorted(ACTION_EXPECTED))
+def test_action_route_for_person(app, client, login_as, db, world, endpoint, person):
+    from lms.accounts.models import User
+
+    login_as(db.session.get(User, world["people"][person]))
+    method = EXPECTED[endpoint][0]
+    response = client.open(_url(app, endpoint, world), method=method)
+    if person in ACTION_EXPECTED[endpoint]:
+        assert response.status_code in (200, 302), response.status_code
+        assert "/login" not in response.headers.get("Location", "")
     else:
         assert response.status_code == 403

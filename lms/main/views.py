@@ -43,9 +43,15 @@ def index():
 
 def dashboard_context(user: User) -> dict:
     """What each of a person's roles shows on the dashboard, in a handful of queries."""
+    from lms.actions.services import head_panels, my_panel
     from lms.courses.services import learning_summary
+    from lms.i18n import utcnow, wib_today
 
-    context: dict = {"headed_units": [], "province": None, "learning": learning_summary(user)}
+    today = wib_today(utcnow())
+    context: dict = {"headed_units": [], "province": None, "today": today}
+    context["learning"] = learning_summary(user)
+    context["my_actions"] = my_panel(user, today)
+    context["unit_actions"] = {}
     if user.has_role(Role.UNIT_HEAD):
         units = units_headed_by(user.id)
         counts = {}
@@ -58,6 +64,7 @@ def dashboard_context(user: User) -> dict:
                     .where(Unit.path.startswith(unit.path, autoescape=True))
                 ).one()
         context["headed_units"] = [(u, counts[u.id][0], counts[u.id][1] - 1) for u in units]
+        context["unit_actions"] = head_panels(user, today)
     if can(user, "users.list"):
         context["province"] = {
             "units": db.session.scalar(select(func.count(Unit.id))),
@@ -101,6 +108,9 @@ def privacy():
 NAV: list[tuple[str, object, str]] = [
     ("courses.catalogue", _l("Kursus"), "courses.browse"),
     ("courses.learning", _l("Pembelajaran saya"), "learning.view_own"),
+    ("actions.mine", _l("Rencana aksi saya"), "actions.my_items"),
+    ("actions.index", _l("Rencana Aksi"), "actions.index"),
+    ("actions.overview", _l("Pantauan Rencana Aksi"), "actions.overview"),
     ("accounts.users", _l("Pegawai"), "users.list"),
     ("org.units", _l("Unit Kerja"), "units.list"),
     ("reminders.admin", _l("Pengingat"), "reminders.admin"),
@@ -113,9 +123,11 @@ def nav_items() -> list[dict]:
     for endpoint, label, action in NAV:
         if can(current_user, action):
             url = url_for(endpoint)
-            items.append(
-                {"url": url, "label": label, "active": request.path.startswith(url.rstrip("/"))}
-            )
+            items.append({"url": url, "label": label, "active": False})
+    # Only the most specific entry is current ("/actions/mine" is not also "/actions/").
+    matches = [i for i in items if request.path.startswith(i["url"].rstrip("/"))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"].rstrip("/")))["active"] = True
     return items
 
 
@@ -144,6 +156,15 @@ def init_app(app: Flask) -> None:
         if error.code is None or error.code < 400 or error.response is not None:
             return error
         return render_template("errors/error.html", code=error.code, message=None), error.code
+
+    @app.errorhandler(413)
+    def too_large(error):
+        message = _(
+            "Berkas yang Anda kirim terlalu besar. Ukuran maksimum %(mb)d MB per berkas; "
+            "perkecil atau pisahkan berkasnya, lalu coba lagi. Tidak ada data yang disimpan.",
+            mb=current_app.config["MAX_UPLOAD_MB"],
+        )
+        return render_template("errors/error.html", code=413, message=message), 413
 
     @app.errorhandler(500)
     def server_error(error):

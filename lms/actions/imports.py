@@ -1,0 +1,527 @@
+"""Importing action items from the spreadsheets units kept after the retreat (CSV or XLSX).
+
+:func:`check_import` reads the file and reports every row's problems without writing anything;
+:func:`apply_import` writes all rows or, on any problem, none. Between the preview and the
+confirmation the file waits in ``<UPLOAD_PATH>/imports/`` under a random token (no personal data
+travels in URLs or the session).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from lms.accounts.models import User
+from lms.accounts.nip import clean_nip
+from lms.actions import services
+from lms.actions.evidence import sniff
+from lms.actions.models import ActionItem, Priority, Program, Status
+from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.org.models import Unit
+
+MAX_ROWS = 1000
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+KEEP_SECONDS = 24 * 3600
+
+#: Field -> header spellings (compared after :func:`normalise_header`).
+HEADERS = {
+    "title": ["judul", "judul aksi", "aksi", "aksi nyata", "nama aksi", "kegiatan", "title"],
+    "description": ["deskripsi", "uraian", "keterangan", "description"],
+    "expected_output": ["output", "keluaran", "output yang diharapkan", "expected output"],
+    "target_indicator": ["indikator", "indikator target", "target indicator", "indicator"],
+    "target_value": ["target", "nilai target", "target value"],
+    "owner_nip": [
+        "nip penanggung jawab", "nip pj", "nip", "penanggung jawab nip", "owner nip", "nip owner",
+    ],
+    "unit": ["unit kerja", "unit", "kode unit", "kode unit kerja", "work unit", "unit code"],
+    "start_date": ["mulai", "tanggal mulai", "start", "start date"],
+    "due_date": ["tenggat", "tanggal tenggat", "batas waktu", "tenggat waktu", "due", "due date",
+                 "deadline"],
+    "priority": ["prioritas", "priority"],
+    "status": ["status"],
+    "progress": ["progres", "progress", "persentase", "progres persen", "capaian"],
+}  # fmt: skip
+REQUIRED = ("title", "owner_nip", "due_date")
+
+STATUS_WORDS = {
+    "draft": Status.DRAFT, "rancangan": Status.DRAFT, "draf": Status.DRAFT,
+    "belum mulai": Status.DRAFT, "in progress": Status.IN_PROGRESS,
+    "in_progress": Status.IN_PROGRESS, "berjalan": Status.IN_PROGRESS,
+    "sedang berjalan": Status.IN_PROGRESS, "dalam proses": Status.IN_PROGRESS,
+    "proses": Status.IN_PROGRESS, "done": Status.DONE, "selesai": Status.DONE,
+    "blocked": Status.BLOCKED, "terhambat": Status.BLOCKED, "cancelled": Status.CANCELLED,
+    "canceled": Status.CANCELLED, "dibatalkan": Status.CANCELLED, "batal": Status.CANCELLED,
+}  # fmt: skip
+PRIORITY_WORDS = {
+    "rendah": Priority.LOW, "low": Priority.LOW, "sedang": Priority.MEDIUM,
+    "medium": Priority.MEDIUM, "normal": Priority.MEDIUM, "tinggi": Priority.HIGH,
+    "high": Priority.HIGH,
+}  # fmt: skip
+
+
+def normalise_header(text: object) -> str:
+    value = str(text or "").replace("\ufeff", "").strip().lower()
+    value = re.sub(r"\([^)]*\)", " ", value)  # "Progres (%)" -> "progres"
+    value = re.sub(r"[^0-9a-z]+", " ", value)
+    return value.strip()
+
+
+_ALIASES = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
+
+
+@dataclass
+class Row:
+    """One data row: its number in the sheet, what it says, and what is wrong with it."""
+
+    number: int
+    values: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+    parsed: dict = field(default_factory=dict)
+
+
+@dataclass
+class Check:
+    """The outcome of reading a file: its rows, and problems with the file as a whole."""
+
+    rows: list[Row] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.problems and not any(r.problems for r in self.rows)
+
+    @property
+    def bad_rows(self) -> int:
+        return sum(1 for r in self.rows if r.problems)
+
+
+# -- reading the file -----------------------------------------------------------------------------
+
+
+class FileProblem(ValueError):
+    pass
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise FileProblem(
+            _("Berkas ini bukan CSV teks. Simpan sebagai CSV atau XLSX, lalu unggah lagi.")
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in the ANSI code page.
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv(data: bytes) -> list[list[object]]:
+    text = _decode(data)
+    lines = text.splitlines()
+    delimiter = None
+    if lines and lines[0].lower().startswith("sep=") and len(lines[0]) >= 5:
+        delimiter = lines[0][4]
+        text = "\n".join(lines[1:])
+    if delimiter is None:
+        first = next((line for line in lines if line.strip()), "")
+        counts = {d: first.count(d) for d in (";", ",", "\t")}
+        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def read_xlsx(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise FileProblem(
+            _("Berkas XLSX tidak dapat dibaca. Pastikan berkas tidak rusak.")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return rows
+
+
+def read_table(filename: str, data: bytes) -> list[list[object]]:
+    """The cells of the file's first sheet (XLSX) or of the CSV, row by row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "xlsx":
+        if sniff(data) != "xlsx":
+            raise FileProblem(
+                _("Isi berkas bukan XLSX yang sah. Simpan ulang dari Excel, lalu unggah lagi.")
+            )
+        return read_xlsx(data)
+    if extension in ("csv", "txt"):
+        return read_csv(data)
+    raise FileProblem(_("Unggah berkas .csv atau .xlsx."))
+
+
+# -- cell values ----------------------------------------------------------------------------------
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: object) -> str:
+    """A cell as people would read it (for the preview and for text fields)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip().lstrip("'\u2019").strip()
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
+
+
+def parse_date(value: object) -> date:
+    """2025-12-31, 31/12/2025, 31-12-2025, an Excel date cell, or an Excel day number."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    text = cell_text(value)
+    try:
+        if m := _ISO.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DMY.match(text):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        pass
+    raise ValueError(
+        _("Tanggal %(value)s tidak dikenali; tulis 2025-12-31 atau 31/12/2025.", value=text)
+    )
+
+
+def parse_nip(value: object) -> str:
+    """The NIP as text; refuses one Excel has turned into a number (its last digits are lost)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(
+            _(
+                "NIP tersimpan sebagai angka sehingga digit terakhirnya bisa hilang. Format kolom "
+                "NIP sebagai teks, isi ulang NIP-nya, lalu unggah lagi."
+            )
+        )
+    text = cell_text(value)
+    if re.match(r"^\d(?:[.,]\d+)?[eE]\+?\d+$", text):
+        raise ValueError(
+            _(
+                "NIP %(value)s tertulis dalam notasi ilmiah sehingga digitnya hilang. Format kolom "
+                "NIP sebagai teks, isi ulang NIP-nya, lalu unggah lagi.",
+                value=text,
+            )
+        )
+    nip = clean_nip(text)
+    if not re.match(r"^\d{18}$", nip):
+        raise ValueError(_("NIP %(value)s harus 18 digit angka.", value=text))
+    return nip
+
+
+def parse_progress(value: object) -> int:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value) * (100 if 0 < value < 1 and isinstance(value, float) else 1)
+    else:
+        text = cell_text(value).rstrip("%").strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(_("Progres %(value)s harus angka 0–100.", value=text)) from None
+    if not 0 <= number <= 100:
+        raise ValueError(_("Progres %(value)s harus angka 0–100.", value=cell_text(value)))
+    return round(number)
+
+
+# -- checking -------------------------------------------------------------------------------------
+
+
+def check_import(
+    filename: str,
+    data: bytes,
+    actor: User,
+    program: Program,
+    default_unit: Unit | None,
+) -> Check:
+    """Read the file and say, row by row, what would be imported and what is wrong."""
+    from lms.accounts.models import Role
+    from lms.policy import headed_paths
+
+    result = Check()
+    try:
+        table = read_table(filename, data)
+    except FileProblem as exc:
+        result.problems.append(str(exc))
+        return result
+    # The header is the first row that is not empty.
+    start = next((i for i, r in enumerate(table) if any(not _blank(c) for c in r)), None)
+    if start is None:
+        result.problems.append(_("Berkas tidak berisi data."))
+        return result
+    columns: dict[str, int] = {}
+    for index, header in enumerate(table[start]):
+        name = _ALIASES.get(normalise_header(header))
+        if name and name not in columns:
+            columns[name] = index
+    missing = [f for f in REQUIRED if f not in columns]
+    if "unit" not in columns and default_unit is None:
+        missing.append("unit")
+    if missing:
+        labels = {
+            "title": "Judul", "owner_nip": "NIP Penanggung Jawab", "due_date": "Tenggat",
+            "unit": "Unit Kerja",
+        }  # fmt: skip
+        result.problems.append(
+            _(
+                "Kolom berikut tidak ditemukan: %(columns)s. Periksa baris judul kolom.",
+                columns=", ".join(labels[m] for m in missing),
+            )
+        )
+        return result
+    body = [
+        (number, row)
+        for number, row in enumerate(table[start + 1 :], start=start + 2)
+        if any(not _blank(c) for c in row)
+    ]
+    if not body:
+        result.problems.append(_("Berkas tidak berisi baris data di bawah judul kolom."))
+        return result
+    if len(body) > MAX_ROWS:
+        result.problems.append(
+            _(
+                "Paling banyak %(n)d baris per impor; bagi berkas menjadi beberapa bagian.",
+                n=MAX_ROWS,
+            )
+        )
+        return result
+
+    units = list(db.session.scalars(select(Unit)))
+    by_code = {u.code.lower(): u for u in units if u.code}
+    by_name: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_name.setdefault(unit.name.strip().lower(), []).append(unit)
+    is_hr = actor.has_role(Role.HR)
+    scopes = [p for p in headed_paths(actor) if p]
+
+    def cell(row: list, name: str) -> object:
+        index = columns.get(name)
+        return row[index] if index is not None and index < len(row) else None
+
+    nips = set()
+    for _number, raw in body:
+        with contextlib.suppress(ValueError):
+            nips.add(parse_nip(cell(raw, "owner_nip")))
+    people = {
+        u.nip: u
+        for u in db.session.scalars(
+            select(User).options(selectinload(User.unit)).where(User.nip.in_(nips))
+        )
+    }
+    existing = set(
+        db.session.execute(
+            select(ActionItem.unit_id, func.lower(ActionItem.title)).where(
+                ActionItem.program_id == program.id
+            )
+        ).all()
+    )
+    seen: set[tuple[int, str]] = set()
+
+    for number, raw in body:
+        row = Row(number=number, values={f: cell_text(cell(raw, f)) for f in HEADERS})
+        parsed = row.parsed
+        problems = row.problems
+        title = row.values["title"]
+        if not title:
+            problems.append(_("Judul kosong."))
+        elif len(title) > 200:
+            problems.append(_("Judul lebih dari 200 karakter."))
+        parsed["title"] = title
+        for name, limit in (
+            ("description", 5000), ("expected_output", 500), ("target_indicator", 300),
+            ("target_value", 100),
+        ):  # fmt: skip
+            text = row.values[name]
+            if len(text) > limit:
+                problems.append(_("Isian %(column)s terlalu panjang.", column=name))
+            parsed[name] = text or None
+        # unit
+        unit_text = row.values["unit"]
+        unit = None
+        if unit_text:
+            unit = by_code.get(unit_text.lower())
+            if unit is None:
+                matches = by_name.get(unit_text.lower(), [])
+                if len(matches) == 1:
+                    unit = matches[0]
+                elif len(matches) > 1:
+                    problems.append(
+                        _("Nama unit %(unit)s dipakai lebih dari satu unit; tulis kodenya.",
+                          unit=unit_text)
+                    )  # fmt: skip
+                else:
+                    problems.append(_("Unit kerja %(unit)s tidak dikenal.", unit=unit_text))
+        else:
+            unit = default_unit
+            if unit is None:
+                problems.append(_("Unit kerja kosong."))
+        if unit is not None and not is_hr and not any(unit.path.startswith(p) for p in scopes):
+            problems.append(_("Unit %(unit)s di luar kewenangan Anda.", unit=unit.name))
+        parsed["unit"] = unit
+        # owner
+        try:
+            nip = parse_nip(cell(raw, "owner_nip"))
+        except ValueError as exc:
+            problems.append(str(exc))
+        else:
+            owner = people.get(nip)
+            if owner is None or not owner.active:
+                problems.append(_("Tidak ada pegawai aktif dengan NIP %(nip)s.", nip=nip))
+            elif unit is not None and not services.owner_fits(owner, unit):
+                problems.append(
+                    _("Pegawai dengan NIP %(nip)s bukan pegawai %(unit)s atau sub-unitnya.",
+                      nip=nip, unit=unit.name)
+                )  # fmt: skip
+            else:
+                parsed["owner"] = owner
+        # dates
+        for name in ("start_date", "due_date"):
+            value = cell(raw, name)
+            if _blank(value):
+                if name == "due_date":
+                    problems.append(_("Tenggat kosong."))
+                parsed[name] = None
+                continue
+            try:
+                parsed[name] = parse_date(value)
+            except ValueError as exc:
+                problems.append(str(exc))
+                parsed[name] = None
+        start, due = parsed.get("start_date"), parsed.get("due_date")
+        if start and due and start > due:
+            problems.append(_("Tanggal mulai sesudah tenggat."))
+        # priority, status, progress
+        word = row.values["priority"].lower()
+        parsed["priority"] = PRIORITY_WORDS.get(word, Priority.MEDIUM if not word else None)
+        if parsed["priority"] is None:
+            problems.append(
+                _("Prioritas %(value)s tidak dikenal (rendah, sedang, tinggi).",
+                  value=row.values["priority"])
+            )  # fmt: skip
+        word = row.values["status"].lower().replace("-", " ")
+        parsed["status"] = STATUS_WORDS.get(word, Status.DRAFT if not word else None)
+        if parsed["status"] is None:
+            problems.append(
+                _("Status %(value)s tidak dikenal (rancangan, berjalan, selesai, terhambat, "
+                  "dibatalkan).", value=row.values["status"])
+            )  # fmt: skip
+        progress = cell(raw, "progress")
+        try:
+            parsed["progress"] = 0 if _blank(progress) else parse_progress(progress)
+        except ValueError as exc:
+            problems.append(str(exc))
+        # duplicates
+        if unit is not None and title:
+            key = (unit.id, title.lower())
+            if key in existing:
+                problems.append(_("Butir berjudul sama sudah ada di unit ini untuk program ini."))
+            elif key in seen:
+                problems.append(_("Judul ini muncul lebih dari sekali untuk unit yang sama."))
+            seen.add(key)
+        result.rows.append(row)
+    return result
+
+
+def apply_import(check: Check, actor: User, program: Program, now: datetime) -> list[ActionItem]:
+    """Create every row's item; the caller commits, or rolls back if anything raises."""
+    if not check.ok:
+        raise services.ActionError(_("Berkas masih memiliki masalah; tidak ada yang diimpor."))
+    items = []
+    for row in check.rows:
+        p = row.parsed
+        items.append(
+            services.create_item(
+                p["unit"],
+                program,
+                actor,
+                now,
+                kind="imported",
+                owner=p["owner"],
+                title=p["title"],
+                due_date=p["due_date"],
+                start_date=p["start_date"],
+                description=p["description"],
+                expected_output=p["expected_output"],
+                target_indicator=p["target_indicator"],
+                target_value=p["target_value"],
+                priority=p["priority"].value,
+                status=p["status"].value,
+                progress=p["progress"],
+            )
+        )
+    return items
+
+
+# -- keeping the file between preview and confirmation -------------------------------------------
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_PATH"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def park(data: bytes, filename: str, meta: dict) -> str:
+    """Keep an uploaded file until it is confirmed; return its random token."""
+    folder = _folder()
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    extension = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
+    (folder / f"{token}.data").write_bytes(data)
+    (folder / f"{token}.json").write_text(json.dumps({**meta, "filename": f"impor.{extension}"}))
+    return token
+
+
+def unpark(token: str) -> tuple[bytes, dict] | None:
+    """The parked file and what was said about it, or None for an unknown or old token."""
+    if not TOKEN_RE.match(token or ""):
+        return None
+    folder = _folder()
+    data_path, meta_path = folder / f"{token}.data", folder / f"{token}.json"
+    if not data_path.exists() or not meta_path.exists():
+        return None
+    if data_path.stat().st_mtime < time.time() - KEEP_SECONDS:
+        return None
+    return data_path.read_bytes(), json.loads(meta_path.read_text())
+
+
+def discard(token: str) -> None:
+    if not TOKEN_RE.match(token or ""):
+        return
+    folder = _folder()
+    for suffix in (".data", ".json"):
+        (folder / f"{token}{suffix}").unlink(missing_ok=True)
