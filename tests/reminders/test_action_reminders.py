@@ -64,7 +64,15 @@ def test_escalation_to_head_after_7_days_and_hr_digest_after_30(mail_app, smtp, 
     assert "Dinas Kominfo: 1 butir rencana aksi" in hr[0].get_body(("plain",)).get_content()
 
 
-def test_done_or_cancelled_items_and_inactive_owners_get_nothing(mail_app, smtp, plan, db):
+def test_inactive_owner_gets_nothing(mail_app, smtp, plan, db):
+    plan["owner"].active = False
+    db.session.commit()
+    services.remind_all(at(DUE - timedelta(days=7)))
+    services.remind_all(at(DUE + timedelta(days=9)))
+    assert smtp.inbox.to("rina@jatimprov.go.id") == []
+
+
+def test_done_items_get_nothing(mail_app, smtp, plan, db):
     item = plan["item"]
     actions.post_update(
         item,
