@@ -112,7 +112,7 @@ def test_owner_reports_done_and_head_accepts(db, client, login_as, team):
     assert client.post(f"/actions/items/{item.id}/update", data=form).status_code == 302
     login_as(team["head"])
     page = client.get(f"/actions/items/{item.id}").get_data(as_text=True)
-    assert "Selesai, menunggu review" in page and "Review kepala unit" in page
+    assert "Selesai, menunggu tinjauan" in page and "Tinjauan kepala unit" in page
     response = client.post(f"/actions/items/{item.id}/review", data={"accept": "Terima"})
     assert response.status_code == 302
     db.session.refresh(item)
@@ -233,7 +233,7 @@ def test_dashboard_shows_my_items_and_the_heads_counts(db, client, login_as, tea
     assert "Rencana aksi saya" in page and "Segera" in page
     login_as(team["head"])
     page = client.get("/").get_data(as_text=True)
-    assert "butir rencana aksi" in page and "menunggu review" in page
+    assert "butir rencana aksi" in page and "menunggu tinjauan" in page
 
 
 def test_overview_rolls_sub_units_up_for_hr(db, client, login_as, team):
