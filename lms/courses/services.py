@@ -157,6 +157,11 @@ def _apply_source(course: Course, source: CourseSource, now: datetime) -> None:
 # -- learning ---------------------------------------------------------------------------------
 
 
+def live_course(slug: str) -> Course | None:
+    """The course with this slug, unless it does not exist or was retired."""
+    return db.session.scalar(select(Course).where(Course.slug == slug, Course.retired_at.is_(None)))
+
+
 def current_lessons(course: Course) -> list[Lesson]:
     return list(
         db.session.scalars(

@@ -35,10 +35,7 @@ JP_FILTERS = {"1-2": (1, 2), "3-4": (3, 4), "5+": (5, 1000)}
 
 
 def _course(slug: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None or course.retired_at is not None:
-        abort(404)
-    return course
+    return services.live_course(slug) or abort(404)
 
 
 @bp.route("/courses")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
@@ -21,10 +20,7 @@ bp = Blueprint("quiz", __name__, template_folder="templates")
 
 
 def _course(slug: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    if course is None or course.retired_at is not None:
-        abort(404)
-    return course
+    return courses.live_course(slug) or abort(404)
 
 
 def _enrollment(course: Course) -> Enrollment | None:
