@@ -123,7 +123,7 @@ class ProgramForm(BaseForm):
     name = StringField(_l("Nama program"), validators=[required(), max_length(200)])
     description = TextAreaField(_l("Keterangan"), validators=[optional(), max_length(2000)])
     starts_on = DateField(_l("Mulai"), validators=[optional()])
-    ends_on = DateField(_l("Selesai"), validators=[optional()])
+    ends_on = DateField(_l("Berakhir"), validators=[optional()])
     active = BooleanField(_l("Aktif (butir baru dapat ditambahkan)"), default=True)
     submit = SubmitField(_l("Simpan"))
 
