@@ -6,10 +6,13 @@ use it before it ships.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from lms.assignments import services as assignments
 from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.i18n import utcnow
@@ -72,6 +75,18 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "people.import_preview": ("GET", STAFF),
     "people.import_confirm": ("POST", STAFF),
     "people.import_cancel": ("POST", STAFF),
+    "assignments.index": ("GET", STAFF),
+    "assignments.new": ("GET", STAFF),
+    "assignments.cancel": ("POST", STAFF),
+    "reports.index": ("GET", {"unit_head", "hr", "admin"}),  # a unit head goes to their unit
+    # The world unit is not the unit head's (login_as makes them head of a new unit): 403.
+    "reports.units": ("GET", STAFF),
+    "reports.courses": ("GET", STAFF),
+    "reports.people": ("GET", STAFF),
+    "reports.jp": ("GET", STAFF),
+    "reports.export": ("GET", STAFF),
+    "reports.person": ("GET", STAFF),
+    "reports.person_export": ("GET", STAFF),
 }
 
 
@@ -101,6 +116,9 @@ def world(app, db, tmp_path):
     db.session.flush()
     message = OutboxMessage(notification_id=notification.id, to_address=person.email)
     db.session.add(message)
+    assignment, _ = assignments.create_assignment(
+        course, scope="unit", unit=unit, deadline=date(2030, 1, 31), by=None, now=utcnow()
+    )
     db.session.commit()
     return {
         "user_id": person.id,
@@ -114,6 +132,9 @@ def world(app, db, tmp_path):
         "notification_id": notification.id,
         "message_id": message.id,
         "token": _pending_import(),
+        "assignment_id": assignment.id,
+        "report": "enrolments",
+        "fmt": "csv",
     }
 
 

@@ -103,6 +103,8 @@ NAV: list[tuple[str, object, str]] = [
     ("courses.learning", _l("Pembelajaran saya"), "learning.view_own"),
     ("accounts.users", _l("Pegawai"), "users.list"),
     ("org.units", _l("Unit Kerja"), "units.list"),
+    ("assignments.index", _l("Penugasan"), "assignments.manage"),
+    ("reports.index", _l("Laporan"), "reports.view"),
     ("reminders.admin", _l("Pengingat"), "reminders.admin"),
 ]
 
