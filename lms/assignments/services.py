@@ -142,7 +142,8 @@ def _insert_missing(covered: Select, now: datetime) -> int:
         .from_select(["user_id", "course_id", "source", "enrolled_at", "jp_earned"], missing)
         .on_conflict_do_nothing()
     )
-    return db.session.execute(statement).rowcount or 0
+    # Counted from RETURNING: psycopg reports no rowcount for INSERT ... SELECT here.
+    return len(db.session.scalars(statement.returning(Enrollment.id)).all())
 
 
 def apply_assignments(now: datetime, only: list[int] | None = None) -> int:
@@ -240,7 +241,7 @@ def covered_counts(assignment_ids: list[int]) -> dict[int, int]:
             cov.c.assignment_id
         )
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def done_counts(assignment_ids: list[int]) -> dict[int, int]:
@@ -257,4 +258,4 @@ def done_counts(assignment_ids: list[int]) -> dict[int, int]:
         .where(Enrollment.completed_at.is_not(None))
         .group_by(cov.c.assignment_id)
     )
-    return dict(rows)
+    return dict(rows.all())
