@@ -187,7 +187,7 @@ def main() -> None:
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("LMS_BENCH_DATABASE_URL")
-    folder = Path("/tmp/sinau-bench")
+    folder = Path(os.environ.get("LMS_BENCH_DIR", "/tmp/sinau-bench"))  # noqa: S108
     folder.mkdir(exist_ok=True)
     if not url:
         url = f"sqlite:///{folder / f'bench-{args.people}.sqlite'}"
@@ -219,8 +219,9 @@ def main() -> None:
             stream_export(client, path)
             _current, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-        print(f"   {label:32} {rows:8d} rows  {seconds:6.1f} s  "
-              f"{rows / seconds:8.0f} rows/s  peak Python memory {peak / 2**20:6.1f} MiB")  # fmt: skip
+        rate = rows / seconds
+        print(f"   {label:32} {rows:8d} rows  {seconds:6.1f} s  {rate:8.0f} rows/s  "
+              f"peak Python memory {peak / 2**20:6.1f} MiB")  # fmt: skip
 
 
 if __name__ == "__main__":

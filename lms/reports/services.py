@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import Select, and_, case, func, select, union
+from sqlalchemy import Date, Select, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Role, User, UserRole
@@ -99,24 +99,31 @@ def best_attempts() -> Select:
 
 
 def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Select:
-    """One row per (person in scope, course enrolled or owed), with what reports need of it."""
+    """One row per (person in scope, course enrolled or owed), with what reports need of it.
+
+    Enrolments and owed courses are read once each (UNION ALL), then grouped per pair: the
+    deadline is the earliest owed one, empty when the course is not owed.
+    """
     scope = people(unit, filters, user_id).subquery("scope")
     owed = owed_courses().subquery("owed")
-    in_scope = select(scope.c.user_id)
-    enrolled = select(Enrollment.user_id, Enrollment.course_id).where(
-        Enrollment.user_id.in_(in_scope)
+    enrolled = select(
+        Enrollment.user_id, Enrollment.course_id, literal(None, Date).label("deadline")
     )
-    owing = select(owed.c.user_id, owed.c.course_id).where(owed.c.user_id.in_(in_scope))
+    owing = select(owed.c.user_id, owed.c.course_id, owed.c.deadline)
     if filters.course_id:
         enrolled = enrolled.where(Enrollment.course_id == filters.course_id)
         owing = owing.where(owed.c.course_id == filters.course_id)
-    keys = union(enrolled, owing).subquery("keys")
-    # A person owes a course once (owed_courses is unique per pair); min() is only a guard.
-    deadlines = (
-        select(owed.c.user_id, owed.c.course_id, func.min(owed.c.deadline).label("deadline"))
-        .where(owed.c.user_id.in_(in_scope))
-        .group_by(owed.c.user_id, owed.c.course_id)
-        .subquery("deadlines")
+    both = union_all(enrolled, owing).subquery("both")
+    keys = (
+        select(
+            both.c.user_id,
+            both.c.course_id,
+            scope.c.unit_id,
+            func.min(both.c.deadline).label("deadline"),
+        )
+        .join(scope, scope.c.user_id == both.c.user_id)
+        .group_by(both.c.user_id, both.c.course_id, scope.c.unit_id)
+        .subquery("keys")
     )
     best = best_attempts().subquery("best")
     start, end = filters.period
@@ -124,7 +131,7 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
         select(
             keys.c.user_id,
             keys.c.course_id,
-            scope.c.unit_id,
+            keys.c.unit_id,
             Enrollment.id.label("enrollment_id"),
             Enrollment.last_activity_at,
             Enrollment.completed_at,
@@ -136,20 +143,15 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
                 ),
                 else_=0,
             ).label("jp"),
-            deadlines.c.deadline,
+            keys.c.deadline,
             best.c.best,
             best.c.attempts,
             best.c.passed,
         )
         .select_from(keys)
-        .join(scope, scope.c.user_id == keys.c.user_id)
         .outerjoin(
             Enrollment,
             (Enrollment.user_id == keys.c.user_id) & (Enrollment.course_id == keys.c.course_id),
-        )
-        .outerjoin(
-            deadlines,
-            (deadlines.c.user_id == keys.c.user_id) & (deadlines.c.course_id == keys.c.course_id),
         )
         .outerjoin(best, best.c.enrollment_id == Enrollment.id)
     )

@@ -199,7 +199,7 @@ def _units(rng: random.Random, count: int, now: datetime) -> list[tuple[int, str
                         "name": SEKSI[(b + s) % len(SEKSI)],
                         "parent_id": bid,
                         "path": f"/{top_id}/{bid}/{sid}/",
-                    }  # fmt: skip
+                    }
                 )
                 budget -= 1
             b += 1
@@ -240,7 +240,7 @@ def _synthetic_courses(count: int, now: datetime) -> None:
                     title=f"Materi {i}",
                     html="<p>Materi sintetis.</p>",
                     updated_at=now,
-                )  # fmt: skip
+                )
             )
     db.session.flush()
 
@@ -252,7 +252,7 @@ def seed(people: int, units: int, now: datetime, *, seed_value: int = 2025,
         raise SyntheticError(
             "Basis data ini sudah berisi data pegawai sungguhan; gunakan --force bila yakin."
         )
-    rng = random.Random(seed_value)
+    rng = random.Random(seed_value)  # noqa: S311 - made-up data, not secrets
     _synthetic_courses(courses, now)
     course_rows = db.session.execute(
         select(Course.id, Course.jp).where(Course.retired_at.is_(None)).order_by(Course.id)
@@ -370,7 +370,7 @@ def seed(people: int, units: int, now: datetime, *, seed_value: int = 2025,
                                 "score": round(score, 1),
                                 "passed": passed,
                                 "expired": False,
-                            }  # fmt: skip
+                            }
                         )
                 if started and not done:
                     course_lessons = lessons.get(cid, [])
