@@ -153,3 +153,18 @@ def test_bad_filters_are_ignored(client, login_as, province):
     login_as("hr")
     url = f"/reports/units/{province['kominfo'].id}?year=abc&from=kemarin&sort=drop&rank=x"
     assert client.get(url).status_code == 200
+
+
+def test_report_pages_page_through_many_units(db, client, login_as, province, app):
+    from tests.factories import make_unit
+
+    for n in range(30):
+        make_unit(f"Seksi Tambahan {n:02d}", parent=province["bidang_b"])
+    db.session.commit()
+    login_as("hr")
+    app.config["PAGE_SIZE"] = 10
+    url = f"/reports/units/{province['bidang_b'].id}"
+    first = client.get(url).get_data(as_text=True)
+    assert 'rel="next"' in first and "page=2" in first
+    second = client.get(url + "?page=2").get_data(as_text=True)
+    assert 'rel="prev"' in second and "Seksi Tambahan 10" in second
