@@ -121,14 +121,28 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as accounts
     from lms.actions import views as actions
+    from lms.assignments import views as assignments
     from lms.courses import views as courses
     from lms.main import views as main
     from lms.org import views as org
     from lms.people import views as people
     from lms.quiz import views as quiz
     from lms.reminders import views as reminders
+    from lms.reports import views as reports
 
-    for module in (main, accounts, org, courses, quiz, reminders, people, actions):
+    features = (
+        main,
+        accounts,
+        org,
+        courses,
+        quiz,
+        reminders,
+        people,
+        actions,
+        assignments,
+        reports,
+    )
+    for module in features:
         app.register_blueprint(module.bp)
     main.init_app(app)
 

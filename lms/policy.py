@@ -232,3 +232,45 @@ def _import_items(user: User, unit: Any) -> bool:
 @rule("actions.overview", "actions.programs")
 def _action_staff(user: User, obj: Any) -> bool:
     return is_staff(user)
+
+
+# -- assignments and reports ---------------------------------------------------------------------
+
+
+@rule("assignments.manage")
+def _assignments(user: User, obj: Any) -> bool:
+    return is_staff(user)
+
+
+@rule("reports.view")
+def _view_reports(user: User, unit: Any) -> bool:
+    """HR and admin see every report; a unit head sees those of their units and sub-units.
+
+    ``unit`` None means "the reports menu" for unit heads, and "the whole province" only for
+    staff: pass the unit whenever a report is about one.
+    """
+    if is_staff(user):
+        return True
+    if not user.has_role(Role.UNIT_HEAD):
+        return False
+    paths = headed_paths(user)
+    if unit is None:
+        return bool(paths)
+    return any(unit.path.startswith(p) for p in paths if p)
+
+
+@rule("reports.province")
+def _province_reports(user: User, obj: Any) -> bool:
+    """Reports on the whole province (no unit chosen): HR and admin."""
+    return is_staff(user)
+
+
+@rule("reports.person")
+def _person_report(user: User, person: Any) -> bool:
+    """A person's report: HR, admin, or the head of a unit the person belongs to."""
+    if person is None:
+        return False
+    if is_staff(user):
+        return True
+    unit = getattr(person, "unit", None)
+    return unit is not None and _view_reports(user, unit)

@@ -6,10 +6,13 @@ use it before it ships.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from lms.assignments import services as assignments
 from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.i18n import utcnow
@@ -95,6 +98,18 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "actions.programs": ("GET", STAFF),
     "actions.program_new": ("GET", STAFF),
     "actions.program_edit": ("GET", STAFF),
+    "assignments.index": ("GET", STAFF),
+    "assignments.new": ("GET", STAFF),
+    "assignments.cancel": ("POST", STAFF),
+    "reports.index": ("GET", {"unit_head", "hr", "admin"}),  # a unit head goes to their unit
+    # The world unit is not the unit head's (login_as makes them head of a new unit): 403.
+    "reports.units": ("GET", STAFF),
+    "reports.courses": ("GET", STAFF),
+    "reports.people": ("GET", STAFF),
+    "reports.jp": ("GET", STAFF),
+    "reports.export": ("GET", STAFF),
+    "reports.person": ("GET", STAFF),
+    "reports.person_export": ("GET", STAFF),
 }
 
 # The people around the world's action item, and which action routes each may use.
@@ -175,6 +190,9 @@ def world(app, db, tmp_path):
     db.session.flush()
     message = OutboxMessage(notification_id=notification.id, to_address=person.email)
     db.session.add(message)
+    assignment, _ = assignments.create_assignment(
+        course, scope="unit", unit=unit, deadline=date(2030, 1, 31), by=None, now=utcnow()
+    )
     db.session.commit()
     return {
         "user_id": person.id,
@@ -192,6 +210,9 @@ def world(app, db, tmp_path):
         "update_id": update.id,
         "program_id": program.id,
         "people": {name: p.id for name, p in people.items()},
+        "assignment_id": assignment.id,
+        "report": "enrolments",
+        "fmt": "csv",
     }
 
 

@@ -54,7 +54,7 @@ class User(UserMixin, db.Model):
     #: Jenis jabatan: JPT, Administrator, Pengawas, Pelaksana, Fungsional.
     position_type: Mapped[str | None] = mapped_column(String(20), index=True)
     #: Golongan/ruang, e.g. "III/b", or a PPPK grade "IX".
-    rank: Mapped[str | None] = mapped_column(String(10))
+    rank: Mapped[str | None] = mapped_column(String(10), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -166,9 +166,18 @@ def user_new():
             user = services.create_user(full_name=form.full_name.data, roles=roles)
             _apply(form, user)
             temporary = services.reset_password(user)
+            _inherit_assignments()
             db.session.commit()
             return _show_temporary_password(user, temporary, created=True)
     return render_template("accounts/user_form.html", form=form, user=None)
+
+
+def _inherit_assignments() -> None:
+    """A person who is new, moved or reactivated takes on the assignments of their unit."""
+    from lms.assignments.services import apply_assignments
+
+    db.session.flush()
+    apply_assignments(utcnow())
 
 
 def _get_user(user_id: int) -> User:
@@ -195,6 +204,7 @@ def user_edit(user_id: int):
             else:
                 _apply(form, user)
                 user.set_roles(roles)
+                _inherit_assignments()
                 db.session.commit()
                 flash(_("Data %(name)s telah disimpan.", name=user.full_name), "success")
                 return redirect(url_for("accounts.user_edit", user_id=user.id))
@@ -215,6 +225,7 @@ def user_set_active(user_id: int):
         flash(_("Anda tidak dapat menonaktifkan akun Anda sendiri."), "error")
     else:
         services.set_active(user, activate)
+        _inherit_assignments()
         db.session.commit()
         if activate:
             flash(_("Akun %(name)s diaktifkan kembali.", name=user.full_name), "success")

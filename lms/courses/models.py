@@ -104,6 +104,8 @@ class Enrollment(db.Model):
         UniqueConstraint("user_id", "course_id"),
         Index("ix_enrollments_course_completed", "course_id", "completed_at"),
         Index("ix_enrollments_user_completed_on", "user_id", "completed_on"),
+        # Reports: completions per month and JP per period, across everyone.
+        Index("ix_enrollments_completed_on", "completed_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

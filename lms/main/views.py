@@ -113,6 +113,8 @@ NAV: list[tuple[str, object, str]] = [
     ("actions.overview", _l("Pantauan Rencana Aksi"), "actions.overview"),
     ("accounts.users", _l("Pegawai"), "users.list"),
     ("org.units", _l("Unit Kerja"), "units.list"),
+    ("assignments.index", _l("Penugasan"), "assignments.manage"),
+    ("reports.index", _l("Laporan"), "reports.view"),
     ("reminders.admin", _l("Pengingat"), "reminders.admin"),
 ]
 

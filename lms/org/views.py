@@ -120,6 +120,11 @@ def unit_edit(unit_id: int):
                 unit.short_name = form.short_name.data or None
                 unit.code = form.code.data or None
                 services.set_head(unit, db.session.get(User, form.head_id.data))
+                # A moved unit's people take on the assignments of their new parent units.
+                from lms.assignments.services import apply_assignments
+                from lms.i18n import utcnow
+
+                apply_assignments(utcnow())
                 db.session.commit()
                 flash(_("Unit %(name)s telah disimpan.", name=unit.name), "success")
                 return redirect(url_for("org.units"))

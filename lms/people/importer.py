@@ -680,8 +680,13 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
             ],
         )
     db.session.flush()
+    # People who are new or moved take on the assignments of their units, in the same
+    # transaction: the import and its enrolments are saved together or not at all.
+    from lms.assignments.services import apply_assignments
+
+    enrolled = apply_assignments(now)
     db.session.expire_all()
-    return plan.counts()
+    return {**plan.counts(), "assigned_enrolments": enrolled}
 
 
 def _insert_people_postgresql(rows: list[dict]) -> None:

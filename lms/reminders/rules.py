@@ -84,11 +84,45 @@ class Obligation:
 
 
 def obligations() -> list[Obligation]:
-    """Mandatory courses and who owes them: until HR assigns courses, every learner."""
-    courses = db.session.scalars(
-        select(Course).where(Course.retired_at.is_(None), Course.mandatory.is_(True))
+    """Courses people owe by a deadline, and who owes them.
+
+    A course HR has assigned is owed by the people its live assignments cover, each by their
+    earliest deadline: one obligation per (course, deadline), counted from the day the first
+    assignment with that deadline was made. A mandatory course of course.toml that has no
+    assignment stays owed by every learner by its own deadline.
+    """
+    from lms.assignments.models import Assignment
+    from lms.assignments.services import assigned_deadlines
+
+    found: list[Obligation] = []
+    assigned = assigned_deadlines().subquery("assigned")
+    groups = db.session.execute(
+        select(Assignment.course_id, Assignment.deadline, func.min(Assignment.created_at))
+        .join(Course, Course.id == Assignment.course_id)
+        .where(Assignment.cancelled_at.is_(None), Course.retired_at.is_(None))
+        .group_by(Assignment.course_id, Assignment.deadline)
+        .order_by(Assignment.course_id, Assignment.deadline)
     ).all()
-    return [Obligation(c, c.deadline, to_wib(c.created_at).date(), _learners()) for c in courses]
+    courses = {
+        c.id: c
+        for c in db.session.scalars(select(Course).where(Course.id.in_({g[0] for g in groups})))
+    }
+    for course_id, deadline, first_at in groups:
+        people = select(assigned.c.user_id).where(
+            assigned.c.course_id == course_id, assigned.c.deadline == deadline
+        )
+        found.append(Obligation(courses[course_id], deadline, to_wib(first_at).date(), people))
+    mandatory = db.session.scalars(
+        select(Course).where(
+            Course.retired_at.is_(None),
+            Course.mandatory.is_(True),
+            Course.id.not_in(list(courses)),
+        )
+    ).all()
+    found += [
+        Obligation(c, c.deadline, to_wib(c.created_at).date(), _learners()) for c in mandatory
+    ]
+    return found
 
 
 def _not_completed(obligation: Obligation):

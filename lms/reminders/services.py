@@ -122,6 +122,12 @@ def run_rules(now: datetime, names: Iterable[str] | None = None) -> dict[str, in
     """Run every enabled rule (or ``names``) for ``now``; return how many reminders each made."""
     disabled = set(current_app.config["REMIND_DISABLED"])
     counts: dict[str, int] = {}
+    if names is None:
+        # The daily run first enrols people who joined an assigned unit since yesterday by a
+        # path nothing else watched (a direct database change, a unit moved), so nothing is missed.
+        from lms.assignments.services import apply_assignments
+
+        counts["assignments_enrolled"] = retry_when_locked(lambda: apply_assignments(now)) or 0
     for name, fn in RULES.items():
         if (names is not None and name not in names) or name in disabled:
             continue

@@ -1,0 +1,228 @@
+"""Time the unit report and the full people x courses CSV export on a synthetic province.
+
+Seeds (or reuses) a database of 100,000 people, 1,000 units and 10 courses with
+``lms.reports.synthetic.seed`` (what ``flask lms seed-synthetic`` runs): SQLite in
+``/tmp/sinau-bench/`` by default, PostgreSQL when ``LMS_BENCH_DATABASE_URL`` is set (use a
+database of its own, e.g. ``.../bench_reports``: its ``public`` schema is dropped when it must be
+re-seeded). Then, through the Flask test client with a logged-in HR session:
+
+1. the unit report's first page for the whole province and for the largest OPD, against the
+   floor: the same grouped SQL statements the report runs, executed bare (no Flask, no roll-up,
+   no template). Prints both and the ratio.
+2. the enrolments CSV export (one row per person and course), streamed and read chunk by chunk,
+   for the largest OPD and for the province: rows, seconds, and the peak of Python memory
+   allocated while streaming (tracemalloc), which must not grow with the row count.
+
+    python bench/bench_reports.py [--people 100000] [--units 1000] [--reseed]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build_app(url: str, instance: str):
+    from lms import create_app
+    from lms.config import testing_config
+
+    config = testing_config(url, instance)
+    config["WTF_CSRF_ENABLED"] = False
+    config["TESTING"] = False  # real error handling, as in production
+    return create_app(config)
+
+
+def ensure_seeded(app, url: str, people: int, units: int, reseed: bool) -> None:
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, func, select, text
+
+    from lms.accounts.models import User
+    from lms.extensions import db
+    from lms.i18n import utcnow
+    from lms.reports.synthetic import seed
+
+    with app.app_context():
+        try:
+            have = db.session.scalar(select(func.count(User.id)))
+        except Exception:
+            db.session.rollback()
+            have = None
+        if have is not None and have >= people and not reseed:
+            print(f"reusing the seeded database ({have} people)")
+            return
+        db.session.remove()
+        db.engine.dispose()
+        if url.startswith("postgresql"):
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            engine.dispose()
+        else:
+            path = Path(url.removeprefix("sqlite:///"))
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        upgrade()
+        from lms.courses.services import sync_courses
+
+        started = time.monotonic()
+        sync_courses(ROOT / "courses", utcnow())
+        counts = seed(people, units, utcnow(), courses=10, force=True)
+        db.session.commit()
+        if url.startswith("postgresql"):
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+        else:
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+        print(f"seeded in {time.monotonic() - started:.1f} s: {counts}")
+
+
+def hr_client(app):
+    from sqlalchemy import select
+
+    from lms.accounts.models import Role, User
+    from lms.accounts.services import create_user
+    from lms.extensions import db
+
+    with app.app_context():
+        hr = db.session.scalar(select(User).where(User.email == "bench-hr@sintetis.invalid"))
+        if hr is None:
+            hr = create_user(full_name="HR Bench", email="bench-hr@sintetis.invalid",
+                             roles={Role.HR.value})  # fmt: skip
+            db.session.commit()
+        token = hr.get_id()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return client
+
+
+def largest_opd(app):
+    from sqlalchemy import func, select
+
+    from lms.accounts.models import User
+    from lms.extensions import db
+    from lms.org.models import Unit
+
+    with app.app_context():
+        rows = db.session.execute(select(Unit.id, Unit.path).where(Unit.parent_id.is_(None))).all()
+        best, most = None, -1
+        for uid, path in rows:
+            n = db.session.scalar(
+                select(func.count(User.id)).join(Unit, Unit.id == User.unit_id)
+                .where(Unit.path.startswith(path))
+            )  # fmt: skip
+            if n > most:
+                best, most = uid, n
+        return best, most
+
+
+def time_it(fn, repeat: int = 5) -> float:
+    fn()  # warm caches (templates, statement cache)
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def floor_for(app, unit_id):
+    """The bare SQL of the unit report: its two grouped statements, compiled once."""
+    from sqlalchemy import func, select
+
+    from lms.extensions import db
+    from lms.i18n import wib_today
+    from lms.org.models import Unit
+    from lms.reports import services
+    from lms.reports.services import Filters
+
+    with app.app_context():
+        unit = db.session.get(Unit, unit_id) if unit_id else None
+        today = wib_today()
+        filters = Filters(year=today.year)
+        p = services.pairs(unit, filters).subquery("p")
+        figures = select(p.c.unit_id, *services.figure_columns(p, today)).group_by(p.c.unit_id)
+        scope = services.people(unit, filters).subquery("s")
+        people = select(scope.c.unit_id, func.count()).group_by(scope.c.unit_id)
+        dialect = db.engine.dialect
+        sql = [
+            str(q.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+            for q in (figures, people)
+        ]
+
+    def run():
+        with app.app_context(), db.engine.connect() as conn:
+            for statement in sql:
+                conn.exec_driver_sql(statement).fetchall()
+
+    return run
+
+
+def stream_export(client, url: str) -> tuple[int, float]:
+    response = client.get(url, buffered=False)
+    assert response.status_code == 200, response.status_code
+    rows = 0
+    started = time.perf_counter()
+    for chunk in response.response:
+        rows += chunk.count(b"\r\n") if isinstance(chunk, bytes) else chunk.count("\r\n")
+    response.close()
+    return rows - 1, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--units", type=int, default=1_000)
+    parser.add_argument("--reseed", action="store_true")
+    args = parser.parse_args()
+    url = os.environ.get("LMS_BENCH_DATABASE_URL")
+    folder = Path(os.environ.get("LMS_BENCH_DIR", "/tmp/sinau-bench"))  # noqa: S108
+    folder.mkdir(exist_ok=True)
+    if not url:
+        url = f"sqlite:///{folder / f'bench-{args.people}.sqlite'}"
+    print(f"database: {url.split('@')[-1]}")
+    app = build_app(url, str(folder / "instance"))
+    ensure_seeded(app, url, args.people, args.units, args.reseed)
+    client = hr_client(app)
+    opd, opd_people = largest_opd(app)
+
+    print("\n1. unit report, first page (median of 5, after one warm-up)")
+    for label, unit_id, path in (
+        ("province", None, "/reports/units/"),
+        (f"largest OPD ({opd_people} people)", opd, f"/reports/units/{opd}"),
+    ):
+        with app.app_context():
+            page = time_it(lambda path=path: client.get(path).status_code == 200 or 1 / 0)
+        floor = time_it(floor_for(app, unit_id))
+        print(f"   {label:32} page {page * 1000:7.0f} ms   SQL floor {floor * 1000:7.0f} ms   "
+              f"ratio {page / floor:5.2f}")  # fmt: skip
+
+    print("\n2. enrolments CSV export (people x courses), streamed")
+    for label, path in (
+        (f"largest OPD ({opd_people} people)", f"/reports/units/{opd}/export/enrolments.csv"),
+        ("province", "/reports/export/enrolments.csv"),
+    ):
+        with app.app_context():
+            rows, seconds = stream_export(client, path)
+            tracemalloc.start()
+            stream_export(client, path)
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        rate = rows / seconds
+        print(f"   {label:32} {rows:8d} rows  {seconds:6.1f} s  {rate:8.0f} rows/s  "
+              f"peak Python memory {peak / 2**20:6.1f} MiB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""Verbs on assignments, and who they cover, as selects that work for any number of people.
+
+Coverage is never stored per person: a person who joins a unit (by import, by HR, or by moving)
+is covered by that unit's assignments from then on, and :func:`apply_assignments` enrols them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from lms.accounts.models import Role, User, UserRole
+from lms.assignments.models import Assignment, Scope
+from lms.courses.models import Course, Enrollment
+from lms.extensions import db
+from lms.i18n import gettext as _
+from lms.org.models import Unit
+
+POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
+
+
+class AssignmentError(ValueError):
+    """An assignment that cannot be made; the message says why in Indonesian."""
+
+
+def learners() -> Select:
+    """Active people who hold the learner role: everyone an assignment can cover."""
+    return (
+        select(User.id, User.unit_id, User.position_type)
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.LEARNER.value))
+        .where(User.active.is_(True))
+    )
+
+
+def coverage(assignments: Select | None = None) -> Select:
+    """(assignment_id, course_id, user_id, deadline, created_at) for every person covered.
+
+    ``assignments`` narrows the assignments considered (a select of ids); by default every
+    live assignment of a live course. One UNION ALL of three joins, whatever the numbers.
+    """
+    people = learners().subquery("people")
+    live = [Assignment.cancelled_at.is_(None), Course.retired_at.is_(None)]
+    if assignments is not None:
+        live.append(Assignment.id.in_(assignments))
+    cols = (
+        Assignment.id.label("assignment_id"),
+        Assignment.course_id.label("course_id"),
+        people.c.id.label("user_id"),
+        Assignment.deadline.label("deadline"),
+        Assignment.created_at.label("created_at"),
+    )
+    base = select(*cols).join(Course, Course.id == Assignment.course_id)
+    everyone = base.join(people, literal(True)).where(Assignment.scope == Scope.ALL.value, *live)
+    target = aliased(Unit, name="target")
+    member = aliased(Unit, name="member")
+    by_unit = (
+        base.join(target, target.id == Assignment.unit_id)
+        .join(
+            member,
+            or_(
+                member.id == target.id,
+                and_(
+                    Assignment.include_subunits.is_(True),
+                    member.path.startswith(target.path, autoescape=False),
+                ),
+            ),
+        )
+        .join(people, people.c.unit_id == member.id)
+        .where(Assignment.scope == Scope.UNIT.value, *live)
+    )
+    by_position = base.join(people, people.c.position_type == Assignment.position_type).where(
+        Assignment.scope == Scope.POSITION_TYPE.value, *live
+    )
+    return union_all(everyone, by_unit, by_position)
+
+
+def assigned_deadlines() -> Select:
+    """(user_id, course_id, deadline, assigned_at): each person's earliest deadline per course.
+
+    A person covered twice for one course owes it by the earlier deadline; ``assigned_at`` is
+    when the first covering assignment was made (UTC).
+    """
+    cov = coverage().subquery("coverage")
+    return select(
+        cov.c.user_id,
+        cov.c.course_id,
+        func.min(cov.c.deadline).label("deadline"),
+        func.min(cov.c.created_at).label("assigned_at"),
+    ).group_by(cov.c.user_id, cov.c.course_id)
+
+
+def owed_courses() -> Select:
+    """(user_id, course_id, deadline): every course someone owes, for reports.
+
+    Assigned courses, plus mandatory courses with a deadline in course.toml that HR has not
+    assigned: those still bind every learner, as they did before assignments existed.
+    """
+    assigned = assigned_deadlines().subquery("assigned")
+    people = learners().subquery("everyone")
+    has_assignment = exists().where(
+        Assignment.course_id == Course.id, Assignment.cancelled_at.is_(None)
+    )
+    everyone = (
+        select(people.c.id.label("user_id"), Course.id.label("course_id"), Course.deadline)
+        .join(Course, literal(True))
+        .where(
+            Course.retired_at.is_(None),
+            Course.mandatory.is_(True),
+            Course.deadline.is_not(None),
+            ~has_assignment,
+        )
+    )
+    return union_all(
+        select(assigned.c.user_id, assigned.c.course_id, assigned.c.deadline), everyone
+    )
+
+
+def _insert_missing(covered: Select, now: datetime) -> int:
+    """Enrol (source "assigned") every covered person not yet enrolled: one INSERT ... SELECT."""
+    cov = covered.subquery("cov")
+    enrolled = exists().where(
+        Enrollment.user_id == cov.c.user_id, Enrollment.course_id == cov.c.course_id
+    )
+    missing = (
+        select(
+            cov.c.user_id,
+            cov.c.course_id,
+            literal("assigned"),
+            literal(now),
+            literal(0),
+        )
+        .where(~enrolled)
+        .distinct()
+    )
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = (
+        module.insert(Enrollment)
+        .from_select(["user_id", "course_id", "source", "enrolled_at", "jp_earned"], missing)
+        .on_conflict_do_nothing()
+    )
+    # Counted from RETURNING: psycopg reports no rowcount for INSERT ... SELECT here.
+    return len(db.session.scalars(statement.returning(Enrollment.id)).all())
+
+
+def apply_assignments(now: datetime, only: list[int] | None = None) -> int:
+    """Enrol everyone currently covered by a live assignment who is not enrolled yet.
+
+    Set-based: a couple of statements for 100,000 people. Returns how many were enrolled.
+    Safe to run any time and twice (the unique key and NOT EXISTS make it idempotent).
+    """
+    ids = select(Assignment.id).where(Assignment.id.in_(only)) if only is not None else None
+    cov = coverage(ids).subquery("c")
+    made = _insert_missing(select(cov.c.user_id, cov.c.course_id), now)
+    db.session.flush()
+    return made
+
+
+def people_covered(assignment_id: int) -> Select:
+    """A select of the distinct user ids one assignment covers."""
+    cov = coverage(select(literal(assignment_id))).subquery("c")
+    return select(cov.c.user_id).distinct()
+
+
+def count_covered(
+    scope: str, unit: Unit | None, include_subunits: bool, position_type: str | None
+) -> int:
+    """How many people an assignment with these settings would cover, before it is made."""
+    people = learners().subquery("p")
+    query = select(func.count(func.distinct(people.c.id)))
+    if scope == Scope.UNIT.value:
+        if unit is None:
+            return 0
+        units = select(Unit.id).where(
+            Unit.path.startswith(unit.path, autoescape=True)
+            if include_subunits
+            else Unit.id == unit.id
+        )
+        query = query.where(people.c.unit_id.in_(units))
+    elif scope == Scope.POSITION_TYPE.value:
+        query = query.where(people.c.position_type == position_type)
+    elif scope != Scope.ALL.value:
+        query = query.where(false())
+    return db.session.scalar(query) or 0
+
+
+def create_assignment(
+    course: Course,
+    *,
+    scope: str,
+    deadline: date,
+    by: User | None,
+    now: datetime,
+    unit: Unit | None = None,
+    include_subunits: bool = True,
+    position_type: str | None = None,
+) -> tuple[Assignment, int]:
+    """Assign ``course`` and enrol everyone it covers; returns it and how many were enrolled."""
+    if course.retired_at is not None:
+        raise AssignmentError(_("Kursus ini sudah tidak tersedia."))
+    if scope not in {s.value for s in Scope}:
+        raise AssignmentError(_("Cakupan penugasan tidak dikenal."))
+    if scope == Scope.UNIT.value and unit is None:
+        raise AssignmentError(_("Pilih unit kerja yang ditugaskan."))
+    if scope == Scope.POSITION_TYPE.value and position_type not in POSITION_TYPES:
+        raise AssignmentError(_("Pilih jenis jabatan yang ditugaskan."))
+    assignment = Assignment(
+        course_id=course.id,
+        scope=scope,
+        unit_id=unit.id if scope == Scope.UNIT.value else None,
+        include_subunits=bool(include_subunits) if scope == Scope.UNIT.value else False,
+        position_type=position_type if scope == Scope.POSITION_TYPE.value else None,
+        deadline=deadline,
+        created_by_id=by.id if by is not None else None,
+        created_at=now,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    enrolled = apply_assignments(now, only=[assignment.id])
+    return assignment, enrolled
+
+
+def cancel_assignment(assignment: Assignment, now: datetime) -> None:
+    """Withdraw an assignment; the enrolments it made and any progress stay."""
+    if assignment.cancelled_at is not None:
+        raise AssignmentError(_("Penugasan ini sudah dibatalkan."))
+    assignment.cancelled_at = now
+    db.session.flush()
+
+
+def covered_counts(assignment_ids: list[int]) -> dict[int, int]:
+    """People covered by each assignment, in one grouped query."""
+    if not assignment_ids:
+        return {}
+    cov = coverage(select(Assignment.id).where(Assignment.id.in_(assignment_ids))).subquery()
+    rows = db.session.execute(
+        select(cov.c.assignment_id, func.count(func.distinct(cov.c.user_id))).group_by(
+            cov.c.assignment_id
+        )
+    )
+    return dict(rows.all())
+
+
+def done_counts(assignment_ids: list[int]) -> dict[int, int]:
+    """People covered by each assignment who completed its course."""
+    if not assignment_ids:
+        return {}
+    cov = coverage(select(Assignment.id).where(Assignment.id.in_(assignment_ids))).subquery()
+    rows = db.session.execute(
+        select(cov.c.assignment_id, func.count(func.distinct(cov.c.user_id)))
+        .join(
+            Enrollment,
+            (Enrollment.user_id == cov.c.user_id) & (Enrollment.course_id == cov.c.course_id),
+        )
+        .where(Enrollment.completed_at.is_not(None))
+        .group_by(cov.c.assignment_id)
+    )
+    return dict(rows.all())

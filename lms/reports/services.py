@@ -1,0 +1,643 @@
+"""The numbers behind every report, aggregated in SQL.
+
+Everything is counted over *pairs*: a person and a course they are enrolled in or owe (assigned,
+or mandatory for everyone). Per pair: not started (no lesson done), in progress, completed, and
+overdue (owed, deadline before today in WIB, not completed). Completion % is completed pairs over
+all pairs. Scores are each pair's best submitted attempt. JP are those of completions whose WIB
+date falls in the chosen period (a calendar year by default).
+
+Queries group by the person's unit (≤ a few thousand rows); :func:`roll_up` then folds units into
+the direct children of the unit asked about via the materialised path, so a sub-unit's people
+count in every unit above it and nothing is queried per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from sqlalchemy import Date, Select, and_, case, func, literal, select, union_all
+from sqlalchemy.orm import aliased
+
+from lms.accounts.models import Role, User, UserRole
+from lms.assignments.services import owed_courses
+from lms.courses.models import Certificate, Course, Enrollment
+from lms.courses.services import JP_TARGET
+from lms.extensions import db
+from lms.org.models import Unit
+from lms.quiz.models import Attempt
+
+POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
+
+
+@dataclass
+class Filters:
+    """What a report is narrowed to; every field optional except the period."""
+
+    year: int
+    course_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    position_type: str | None = None
+    rank: str | None = None
+
+    @property
+    def period(self) -> tuple[date, date]:
+        """[start, end) of the period for JP and completions."""
+        if self.date_from or self.date_to:
+            start = self.date_from or date(1900, 1, 1)
+            end = date.fromordinal((self.date_to or date(9999, 12, 30)).toordinal() + 1)
+            return start, end
+        return date(self.year, 1, 1), date(self.year + 1, 1, 1)
+
+    def as_dict(self) -> dict:
+        """For the audit log and export file names: only what was set."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value not in (None, ""):
+                out[f.name] = value.isoformat() if isinstance(value, date) else value
+        return out
+
+
+# -- building blocks ------------------------------------------------------------------------------
+
+
+def people(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Select:
+    """Active learners in ``unit``'s subtree (everyone for None), with the person filters."""
+    query = select(User.id.label("user_id"), User.unit_id.label("unit_id"))
+    if user_id is not None:  # one person's own report: whatever their status
+        query = query.where(User.id == user_id)
+    else:
+        query = query.join(
+            UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.LEARNER.value)
+        ).where(User.active.is_(True))
+    if unit is not None:
+        query = query.join(Unit, Unit.id == User.unit_id).where(
+            Unit.path.startswith(unit.path, autoescape=True)
+        )
+    if filters.position_type:
+        query = query.where(User.position_type == filters.position_type)
+    if filters.rank:
+        query = query.where(User.rank == filters.rank)
+    return query
+
+
+def best_attempts() -> Select:
+    """Per enrolment: best submitted score, number of submitted attempts, passed at least once."""
+    return (
+        select(
+            Attempt.enrollment_id,
+            func.max(Attempt.score).label("best"),
+            func.count(Attempt.id).label("attempts"),
+            func.max(case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
+        )
+        .where(Attempt.submitted_at.is_not(None))
+        .group_by(Attempt.enrollment_id)
+    )
+
+
+def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Select:
+    """One row per (person in scope, course enrolled or owed), with what reports need of it.
+
+    Enrolments and owed courses are read once each (UNION ALL), then grouped per pair: the
+    deadline is the earliest owed one, empty when the course is not owed.
+    """
+    scope = people(unit, filters, user_id).subquery("scope")
+    owed = owed_courses().subquery("owed")
+    enrolled = select(
+        Enrollment.user_id, Enrollment.course_id, literal(None, Date).label("deadline")
+    )
+    owing = select(owed.c.user_id, owed.c.course_id, owed.c.deadline)
+    if filters.course_id:
+        enrolled = enrolled.where(Enrollment.course_id == filters.course_id)
+        owing = owing.where(owed.c.course_id == filters.course_id)
+    both = union_all(enrolled, owing).subquery("both")
+    keys = (
+        select(
+            both.c.user_id,
+            both.c.course_id,
+            scope.c.unit_id,
+            func.min(both.c.deadline).label("deadline"),
+        )
+        .join(scope, scope.c.user_id == both.c.user_id)
+        .group_by(both.c.user_id, both.c.course_id, scope.c.unit_id)
+        .subquery("keys")
+    )
+    best = best_attempts().subquery("best")
+    start, end = filters.period
+    return (
+        select(
+            keys.c.user_id,
+            keys.c.course_id,
+            keys.c.unit_id,
+            Enrollment.id.label("enrollment_id"),
+            Enrollment.last_activity_at,
+            Enrollment.completed_at,
+            Enrollment.completed_on,
+            case(
+                (
+                    and_(Enrollment.completed_on >= start, Enrollment.completed_on < end),
+                    Enrollment.jp_earned,
+                ),
+                else_=0,
+            ).label("jp"),
+            keys.c.deadline,
+            best.c.best,
+            best.c.attempts,
+            best.c.passed,
+        )
+        .select_from(keys)
+        .outerjoin(
+            Enrollment,
+            (Enrollment.user_id == keys.c.user_id) & (Enrollment.course_id == keys.c.course_id),
+        )
+        .outerjoin(best, best.c.enrollment_id == Enrollment.id)
+    )
+
+
+def figure_columns(p, today: date) -> list:
+    """The conditional sums that turn pairs into report figures (labels = Figures fields)."""
+    done = p.c.completed_at.is_not(None)
+    started = p.c.last_activity_at.is_not(None)
+
+    def count_if(condition, label):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(label)
+
+    return [
+        func.count().label("pairs"),
+        count_if(p.c.deadline.is_not(None), "assigned"),
+        count_if(and_(~done, ~started), "not_started"),
+        count_if(and_(~done, started), "in_progress"),
+        count_if(done, "completed"),
+        count_if(and_(p.c.deadline < today, ~done), "overdue"),
+        func.coalesce(func.sum(p.c.best), 0).label("score_sum"),
+        func.count(p.c.best).label("score_n"),
+        func.coalesce(func.sum(p.c.attempts), 0).label("attempts_sum"),
+        func.count(p.c.attempts).label("attempted"),
+        func.coalesce(func.sum(p.c.passed), 0).label("passed"),
+        func.coalesce(func.sum(p.c.jp), 0).label("jp"),
+    ]
+
+
+FIGURE_FIELDS = [
+    "pairs",
+    "assigned",
+    "not_started",
+    "in_progress",
+    "completed",
+    "overdue",
+    "score_sum",
+    "score_n",
+    "attempts_sum",
+    "attempted",
+    "passed",
+    "jp",
+]
+
+
+@dataclass
+class Figures:
+    """The figures of one report row; sums, so rows add up when units roll up."""
+
+    key: object = None
+    name: str = ""
+    people: int = 0
+    pairs: int = 0
+    assigned: int = 0
+    not_started: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    overdue: int = 0
+    score_sum: float = 0.0
+    score_n: int = 0
+    attempts_sum: int = 0
+    attempted: int = 0
+    passed: int = 0
+    jp: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def add(self, other: Figures | dict) -> None:
+        get = other.get if isinstance(other, dict) else lambda k, d=0: getattr(other, k)
+        for name in ("people", *FIGURE_FIELDS):
+            setattr(self, name, getattr(self, name) + (get(name, 0) or 0))
+
+    @property
+    def completion_pct(self) -> float | None:
+        return round(100 * self.completed / self.pairs, 1) if self.pairs else None
+
+    @property
+    def avg_score(self) -> float | None:
+        return round(self.score_sum / self.score_n, 1) if self.score_n else None
+
+    @property
+    def pass_rate(self) -> float | None:
+        return round(100 * self.passed / self.attempted, 1) if self.attempted else None
+
+    @property
+    def avg_attempts(self) -> float | None:
+        return round(self.attempts_sum / self.attempted, 2) if self.attempted else None
+
+    @property
+    def jp_per_person(self) -> float | None:
+        return round(self.jp / self.people, 1) if self.people else None
+
+
+SORT_KEYS = [
+    "name",
+    "people",
+    "pairs",
+    "assigned",
+    "not_started",
+    "in_progress",
+    "completed",
+    "overdue",
+    "completion_pct",
+    "avg_score",
+    "pass_rate",
+    "avg_attempts",
+    "jp",
+    "jp_per_person",
+]
+
+
+def sort_rows(rows: list[Figures], key: str, desc: bool) -> list[Figures]:
+    """Sort by a whitelisted key; empty values last either way."""
+    key = key if key in SORT_KEYS else "name"
+    present = [r for r in rows if getattr(r, key) is not None]
+    missing = [r for r in rows if getattr(r, key) is None]
+    if key == "name":
+        present.sort(key=lambda r: r.name.casefold(), reverse=desc)
+    else:
+        present.sort(key=lambda r: (getattr(r, key), r.name.casefold()), reverse=desc)
+    return present + missing
+
+
+# -- unit report ----------------------------------------------------------------------------------
+
+
+@dataclass
+class UnitTree:
+    """The units of a subtree: names, and which child of the top each one rolls up into."""
+
+    top: Unit | None
+    children: list[tuple[int, str, str]]  # id, name, path
+    child_of: dict[int, int | None]  # unit id -> child id (None: directly in the top unit)
+
+
+def unit_tree(top: Unit | None) -> UnitTree:
+    """Load the subtree once (id, parent, path, name) and map each unit to a child of ``top``."""
+    query = select(Unit.id, Unit.parent_id, Unit.path, Unit.name)
+    if top is not None:
+        query = query.where(Unit.path.startswith(top.path, autoescape=True))
+    rows = db.session.execute(query).all()
+    prefix = top.path if top is not None else "/"
+    children = [
+        (uid, name, path)
+        for uid, parent, path, name in rows
+        if (parent == top.id if top is not None else parent is None)
+    ]
+    child_of: dict[int, int | None] = {}
+    for uid, _parent, path, _name in rows:
+        rest = path[len(prefix) :].strip("/")
+        child_of[uid] = int(rest.split("/")[0]) if rest else None
+    return UnitTree(top, sorted(children, key=lambda c: c[1].casefold()), child_of)
+
+
+def figures_by_unit(unit: Unit | None, filters: Filters, today: date) -> dict[int | None, dict]:
+    """Figures per unit id (of the person), plus ``people`` per unit: two grouped queries."""
+    p = pairs(unit, filters).subquery("p")
+    out: dict[int | None, dict] = {}
+    for row in db.session.execute(
+        select(p.c.unit_id, *figure_columns(p, today)).group_by(p.c.unit_id)
+    ).mappings():
+        out[row["unit_id"]] = dict(row)
+    scope = people(unit, filters).subquery("s")
+    for unit_id, n in db.session.execute(
+        select(scope.c.unit_id, func.count()).group_by(scope.c.unit_id)
+    ):
+        out.setdefault(unit_id, {})["people"] = n
+    return out
+
+
+def roll_up(
+    tree: UnitTree, by_unit: dict[int | None, dict], direct_label: str
+) -> tuple[list[Figures], Figures]:
+    """Fold per-unit figures into one row per child of the top unit (+ people directly in it)."""
+    rows = {cid: Figures(key=cid, name=name) for cid, name, _path in tree.children}
+    direct = Figures(key=None, name=direct_label)
+    total = Figures(key=tree.top.id if tree.top else None, name=tree.top.name if tree.top else "")
+    for unit_id, figures in by_unit.items():
+        child = tree.child_of.get(unit_id) if unit_id is not None else None
+        target = rows.get(child) if child is not None else direct
+        if target is None:
+            continue
+        target.add(figures)
+        total.add(figures)
+    out = list(rows.values())
+    if direct.people or direct.pairs:
+        out.append(direct)
+    return out, total
+
+
+def unit_report(unit: Unit | None, filters: Filters, today: date, direct_label: str):
+    """Rows (children of ``unit``, each with its subtree) and the total of the whole subtree."""
+    tree = unit_tree(unit)
+    return roll_up(tree, figures_by_unit(unit, filters, today), direct_label)
+
+
+# -- course report --------------------------------------------------------------------------------
+
+
+def course_report(
+    unit: Unit | None, filters: Filters, today: date
+) -> tuple[list[Figures], Figures]:
+    """One row per course that anyone in scope takes or owes, with quiz figures."""
+    p = pairs(unit, filters).subquery("p")
+    people_in_course = func.count(func.distinct(p.c.user_id)).label("people")
+    rows = db.session.execute(
+        select(p.c.course_id, people_in_course, *figure_columns(p, today)).group_by(p.c.course_id)
+    ).mappings()
+    by_course = {r["course_id"]: dict(r) for r in rows}
+    courses = db.session.execute(
+        select(Course.id, Course.title, Course.jp).where(Course.id.in_(list(by_course)))
+    ).all()
+    out, total = [], Figures(name="")
+    for cid, title, jp in courses:
+        row = Figures(key=cid, name=title, extra={"jp": jp})
+        row.add(by_course[cid])
+        total.add(by_course[cid])
+        out.append(row)
+    scope = people(unit, filters).subquery("s")
+    total.people = db.session.scalar(select(func.count()).select_from(scope)) or 0
+    return out, total
+
+
+# -- people ---------------------------------------------------------------------------------------
+
+PEOPLE_SORT = ("name", "nip", "unit", "pairs", "completed", "overdue", "completion_pct", "jp")
+
+
+def people_query(unit: Unit | None, filters: Filters, today: date, sort: str, desc: bool):
+    """People in scope with their figures, sortable in SQL (for pages and streaming exports)."""
+    p = pairs(unit, filters).subquery("p")
+    agg = select(p.c.user_id, *figure_columns(p, today)).group_by(p.c.user_id).subquery("agg")
+    scope = people(unit, filters).subquery("s")
+    person_unit = aliased(Unit, name="person_unit")
+    pct = case(
+        (func.coalesce(agg.c.pairs, 0) > 0, 100.0 * agg.c.completed / agg.c.pairs), else_=None
+    ).label("completion_pct")
+    columns = {
+        "name": User.full_name,
+        "nip": User.nip,
+        "unit": person_unit.name,
+        "pairs": func.coalesce(agg.c.pairs, 0),
+        "completed": func.coalesce(agg.c.completed, 0),
+        "overdue": func.coalesce(agg.c.overdue, 0),
+        "completion_pct": pct,
+        "jp": func.coalesce(agg.c.jp, 0),
+    }
+    order = columns.get(sort, User.full_name)
+    order = order.desc() if desc else order.asc()
+    query = (
+        select(
+            User.id,
+            User.full_name,
+            User.nip,
+            User.position,
+            User.position_type,
+            User.rank,
+            person_unit.name.label("unit"),
+            columns["pairs"].label("pairs"),
+            func.coalesce(agg.c.assigned, 0).label("assigned"),
+            func.coalesce(agg.c.not_started, 0).label("not_started"),
+            func.coalesce(agg.c.in_progress, 0).label("in_progress"),
+            columns["completed"].label("completed"),
+            columns["overdue"].label("overdue"),
+            pct,
+            columns["jp"].label("jp"),
+        )
+        .select_from(scope)
+        .join(User, User.id == scope.c.user_id)
+        .outerjoin(person_unit, person_unit.id == User.unit_id)
+        .outerjoin(agg, agg.c.user_id == User.id)
+        .order_by(order.nulls_last() if desc else order, User.id)
+    )
+    return query
+
+
+# -- JP -------------------------------------------------------------------------------------------
+
+
+def jp_per_person(unit: Unit | None, filters: Filters) -> Select:
+    """(user_id, unit_id, jp): JP each person in scope earned in the period."""
+    start, end = filters.period
+    earned = (
+        select(Enrollment.user_id, func.sum(Enrollment.jp_earned).label("jp"))
+        .where(Enrollment.completed_on >= start, Enrollment.completed_on < end)
+        .group_by(Enrollment.user_id)
+        .subquery("earned")
+    )
+    scope = people(unit, filters).subquery("s")
+    return (
+        select(scope.c.user_id, scope.c.unit_id, func.coalesce(earned.c.jp, 0).label("jp"))
+        .select_from(scope)
+        .outerjoin(earned, earned.c.user_id == scope.c.user_id)
+    )
+
+
+def jp_by_unit(unit: Unit | None, filters: Filters, direct_label: str):
+    """Per child unit: people, people below 20 JP, JP total; and the histogram buckets."""
+    j = jp_per_person(unit, filters).subquery("j")
+    below = func.sum(case((j.c.jp < JP_TARGET, 1), else_=0))
+    by_unit = {
+        unit_id: {"people": n, "pairs": low, "jp": jp}
+        for unit_id, n, low, jp in db.session.execute(
+            select(j.c.unit_id, func.count(), below, func.sum(j.c.jp)).group_by(j.c.unit_id)
+        )
+    }
+    rows, total = roll_up(unit_tree(unit), by_unit, direct_label)
+    # ``pairs`` carries "below target" here; name it for the template.
+    for row in [*rows, total]:
+        row.extra["below"] = row.pairs
+    return rows, total
+
+
+JP_BUCKETS = ((0, 0, "0"), (1, 9, "1–9"), (10, 19, "10–19"), (20, None, "20+"))
+
+
+def jp_histogram(unit: Unit | None, filters: Filters) -> list[tuple[str, int]]:
+    """How many people earned 0, 1–9, 10–19 and 20+ JP in the period: one query."""
+    j = jp_per_person(unit, filters).subquery("j")
+    cols = []
+    for low, high, _label in JP_BUCKETS:
+        cond = j.c.jp >= low if high is None else and_(j.c.jp >= low, j.c.jp <= high)
+        cols.append(func.coalesce(func.sum(case((cond, 1), else_=0)), 0))
+    counts = db.session.execute(select(*cols)).one()
+    return [(label, int(n)) for (_l, _h, label), n in zip(JP_BUCKETS, counts, strict=True)]
+
+
+def below_target_query(unit: Unit | None, filters: Filters, sort: str, desc: bool):
+    """People below 20 JP in the period, with their unit: for the list and its export."""
+    j = jp_per_person(unit, filters).subquery("j")
+    person_unit = aliased(Unit, name="person_unit")
+    columns = {"name": User.full_name, "unit": person_unit.name, "jp": j.c.jp, "nip": User.nip}
+    order = columns.get(sort, j.c.jp)
+    return (
+        select(
+            User.id,
+            User.full_name,
+            User.nip,
+            User.position,
+            User.position_type,
+            User.rank,
+            person_unit.name.label("unit"),
+            j.c.jp,
+            (JP_TARGET - j.c.jp).label("short"),
+        )
+        .select_from(j)
+        .join(User, User.id == j.c.user_id)
+        .outerjoin(person_unit, person_unit.id == User.unit_id)
+        .where(j.c.jp < JP_TARGET)
+        .order_by(order.desc() if desc else order.asc(), User.full_name, User.id)
+    )
+
+
+# -- completions over time ------------------------------------------------------------------------
+
+
+def completions_by_month(unit: Unit | None, filters: Filters) -> list[tuple[date, int]]:
+    """Completions per month of the period (every month listed, zeros included)."""
+    start, end = filters.period
+    scope = select(people(unit, filters).subquery().c.user_id)
+    year = func.extract("year", Enrollment.completed_on)
+    month = func.extract("month", Enrollment.completed_on)
+    query = (
+        select(year, month, func.count())
+        .where(
+            Enrollment.completed_on >= start,
+            Enrollment.completed_on < end,
+            Enrollment.user_id.in_(scope),
+        )
+        .group_by(year, month)
+    )
+    if filters.course_id:
+        query = query.where(Enrollment.course_id == filters.course_id)
+    counts = {(int(y), int(m)): n for y, m, n in db.session.execute(query)}
+    if not counts and (end - start).days > 3700:
+        return []
+    first = (
+        date(start.year, start.month, 1)
+        if start.year > 1900
+        else min((date(y, m, 1) for y, m in counts), default=date(end.year, 1, 1))
+    )
+    months, cursor = [], first
+    last = date.fromordinal(end.toordinal() - 1)
+    while cursor <= last and len(months) < 120:
+        months.append((cursor, counts.get((cursor.year, cursor.month), 0)))
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return months
+
+
+# -- one person -----------------------------------------------------------------------------------
+
+
+def person_courses(user: User, today: date) -> list[dict]:
+    """A person's courses: status, progress, deadline, best score, attempts, certificate."""
+    from lms.courses.services import percent, progress_by_enrollment
+
+    filters = Filters(year=today.year)
+    p = pairs(None, filters, user_id=user.id).subquery("p")
+    rows = (
+        db.session.execute(
+            select(
+                p,
+                Course.title,
+                Course.slug,
+                Course.jp.label("course_jp"),
+                Enrollment.jp_earned,
+                Certificate.code,
+                Certificate.revoked_at,
+                Certificate.id.label("certificate_id"),
+            )
+            .join(Course, Course.id == p.c.course_id)
+            .outerjoin(Enrollment, Enrollment.id == p.c.enrollment_id)
+            .outerjoin(Certificate, Certificate.enrollment_id == p.c.enrollment_id)
+            .where(p.c.user_id == user.id)
+            .order_by(Course.title)
+        )
+        .mappings()
+        .all()
+    )
+    progress = progress_by_enrollment([r["enrollment_id"] for r in rows if r["enrollment_id"]])
+    out = []
+    for r in rows:
+        done, total = progress.get(r["enrollment_id"], (0, 0))
+        out.append(
+            {
+                **r,
+                "status": status_of(r, today),
+                "progress": 100 if r["completed_at"] else percent(done, total),
+                "lessons_done": done,
+                "lessons_total": total,
+            }
+        )
+    return out
+
+
+def status_of(row, today: date) -> str:
+    """completed, overdue, in_progress or not_started for one pair."""
+    if row["completed_at"] is not None:
+        return "completed"
+    if row["deadline"] is not None and row["deadline"] < today:
+        return "overdue"
+    if row["last_activity_at"] is not None:
+        return "in_progress"
+    return "not_started"
+
+
+def enrolment_rows(unit: Unit | None, filters: Filters, today: date) -> Select:
+    """The full people x courses table: one row per pair, for the streaming export."""
+    p = pairs(unit, filters).subquery("p")
+    person_unit = aliased(Unit, name="person_unit")
+    return (
+        select(
+            User.nip,
+            User.full_name,
+            User.position_type,
+            User.rank,
+            person_unit.name.label("unit"),
+            Course.title.label("course"),
+            p.c.deadline,
+            p.c.last_activity_at,
+            p.c.completed_at,
+            p.c.completed_on,
+            p.c.best,
+            p.c.attempts,
+            p.c.jp,
+        )
+        .select_from(p)
+        .join(User, User.id == p.c.user_id)
+        .join(Course, Course.id == p.c.course_id)
+        .outerjoin(person_unit, person_unit.id == User.unit_id)
+        .order_by(person_unit.name, User.full_name, User.id, Course.title)
+    )
+
+
+def ranks() -> list[str]:
+    """Ranks present among active people, for the filter."""
+    return sorted(
+        r
+        for r in db.session.scalars(
+            select(User.rank).where(User.active.is_(True), User.rank.is_not(None)).distinct()
+        )
+        if r
+    )
+
+
+def stream(query, chunk: int = 2000) -> Iterator:
+    """Rows of ``query`` fetched in chunks (a server-side cursor on PostgreSQL)."""
+    result = db.session.execute(query.execution_options(yield_per=chunk))
+    yield from result
+    result.close()
