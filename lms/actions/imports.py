@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from lms import tabular
 from lms.accounts.models import User
-from lms.accounts.nip import clean_nip
+from lms.accounts.nip import NipError, nip_from_cell
 from lms.actions import services
 from lms.actions.evidence import sniff
 from lms.actions.models import ActionItem, Priority, Program, Status
@@ -161,27 +161,12 @@ def parse_date(value: object) -> date:
 
 
 def parse_nip(value: object) -> str:
-    """The NIP as text; refuses one Excel has turned into a number (its last digits are lost)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(
-            _(
-                "NIP tersimpan sebagai angka sehingga digit terakhirnya bisa hilang. Format kolom "
-                "NIP sebagai teks, isi ulang NIP-nya, lalu unggah lagi."
-            )
-        )
-    text = cell_text(value)
-    if re.match(r"^\d(?:[.,]\d+)?[eE]\+?\d+$", text):
-        raise ValueError(
-            _(
-                "NIP %(value)s tertulis dalam notasi ilmiah sehingga digitnya hilang. Format kolom "
-                "NIP sebagai teks, isi ulang NIP-nya, lalu unggah lagi.",
-                value=text,
-            )
-        )
-    nip = clean_nip(text)
-    if not re.match(r"^\d{18}$", nip):
-        raise ValueError(_("NIP %(value)s harus 18 digit angka.", value=text))
-    return nip
+    """The owner's NIP in a cell, or :class:`NipError` (also for one Excel turned into a number).
+
+    The file does not say whether the owner is PNS or PPPK, so the NIP is checked the lenient
+    (PPPK) way; looking the owner up decides the rest.
+    """
+    return nip_from_cell(value, employment="PPPK")
 
 
 def parse_progress(value: object) -> int:
@@ -260,7 +245,7 @@ def check_import(
 
     nips = set()
     for _number, raw in body:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(NipError):
             nips.add(parse_nip(cell(raw, "owner_nip")))
     people = {
         u.nip: u
@@ -321,7 +306,7 @@ def check_import(
         # owner
         try:
             nip = parse_nip(cell(raw, "owner_nip"))
-        except ValueError as exc:
+        except NipError as exc:
             problems.append(str(exc))
         else:
             owner = people.get(nip)

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import insert, select, text, update
 
 from lms.accounts.models import Role, User, UserRole
-from lms.accounts.nip import NipError, clean_nip, validate_nip
+from lms.accounts.nip import NipError, nip_from_cell
 from lms.extensions import db
 from lms.forms import EMAIL_RE
 from lms.i18n import gettext as _
@@ -147,34 +147,6 @@ class Plan:
 def _text(value: Any) -> str:
     """A cell as text (:func:`lms.tabular.cell_text`) with all whitespace collapsed."""
     return " ".join(cell_text(value).split())
-
-
-_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
-_FLOAT_TAIL = re.compile(r"^\d+[.,]0+$")
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3}){3,}$")
-
-
-def _excel_number_message() -> str:
-    return _(
-        "NIP tersimpan sebagai angka oleh Excel sehingga digit terakhirnya hilang. Ubah format "
-        "kolom NIP menjadi Teks, isi kembali NIP dari sumber aslinya (SIASN/SIMPEG), lalu "
-        "unggah ulang. Sinau tidak menebak digit yang hilang."
-    )
-
-
-def check_nip(value: Any, employment: str, today: date) -> str:
-    """The cleaned NIP in a cell, or :class:`NipError`; refuses NIPs Excel turned to numbers."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise NipError(_excel_number_message())
-    text = _text(value).lstrip("'\u2019")
-    if _SCIENTIFIC.match(text) or _FLOAT_TAIL.match(text) or _THOUSANDS.match(text):
-        raise NipError(_excel_number_message())
-    cleaned = clean_nip(text)
-    # A double keeps about 15 digits: the last ones come back as zeros. No NIP ends in 000
-    # (the sequence number starts at 001).
-    if len(cleaned) == 18 and cleaned.isdigit() and cleaned.endswith("000"):
-        raise NipError(_excel_number_message())
-    return validate_nip(text, employment, today)
 
 
 _EMPLOYMENT = {
@@ -351,7 +323,7 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
         try:
             # An unknown status is reported once; its NIP is checked the lenient (PPPK) way.
             lenient = (employment or "PPPK") if status else "PNS"
-            nip = check_nip(cell(values, "nip"), lenient, today)
+            nip = nip_from_cell(cell(values, "nip"), lenient, today)
         except NipError as exc:
             problem("nip", str(exc))
         name = _text(cell(values, "name"))

@@ -152,6 +152,16 @@ def test_a_windows_1252_file_is_read_with_a_warning(db, client, login_as, org):
     assert "dibaca sebagai Windows-1252" in text
 
 
+def test_owner_nip_that_excel_rounded_is_refused_asking_for_a_text_column(
+    db, client, login_as, org
+):
+    content = f"Judul;NIP;Unit Kerja;Tenggat\nDibulatkan;{RINA}.0;DISKOMINFO-APTIKA;2026-03-01\n"
+    login_as(org["head"])
+    page = _upload(client, content.encode(), "aksi.csv", org["program"]).get_data(as_text=True)
+    assert "NIP tersimpan sebagai angka oleh Excel" in page
+    assert 'name="token"' not in page
+
+
 def test_hr_imports_for_any_unit(db, client, login_as, org):
     content = (
         f"Judul;NIP;Unit Kerja;Tenggat\nVaksinasi digital;{org['nurse'].nip};DINKES;2026-03-01\n"
