@@ -2,23 +2,18 @@
 
 :func:`check_import` reads the file and reports every row's problems without writing anything;
 :func:`apply_import` writes all rows or, on any problem, none. Between the preview and the
-confirmation the file waits in ``<UPLOAD_PATH>/imports/`` under a random token (no personal data
+confirmation the file is parked (see :mod:`lms.uploads`) under a random token (no personal data
 travels in URLs or the session).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -31,10 +26,12 @@ from lms.actions.models import ActionItem, Priority, Program, Status
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.org.models import Unit
+from lms.uploads import Parking
 
 MAX_ROWS = 1000
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
-KEEP_SECONDS = 24 * 3600
+#: Files between the preview and the confirmation, in ``<instance>/action-imports/``; only
+#: the person who uploaded one may confirm it.
+parking = Parking("action-imports")
 
 #: Field -> header spellings, the preferred first (compared after `tabular.normalize_header`).
 HEADERS = {
@@ -395,47 +392,3 @@ def apply_import(check: Check, actor: User, program: Program, now: datetime) -> 
             )
         )
     return items
-
-
-# -- keeping the file between preview and confirmation -------------------------------------------
-
-
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_PATH"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def park(data: bytes, filename: str, meta: dict) -> str:
-    """Keep an uploaded file until it is confirmed; return its random token."""
-    folder = _folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    extension = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
-    (folder / f"{token}.data").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps({**meta, "filename": f"impor.{extension}"}))
-    return token
-
-
-def unpark(token: str) -> tuple[bytes, dict] | None:
-    """The parked file and what was said about it, or None for an unknown or old token."""
-    if not TOKEN_RE.match(token or ""):
-        return None
-    folder = _folder()
-    data_path, meta_path = folder / f"{token}.data", folder / f"{token}.json"
-    if not data_path.exists() or not meta_path.exists():
-        return None
-    if data_path.stat().st_mtime < time.time() - KEEP_SECONDS:
-        return None
-    return data_path.read_bytes(), json.loads(meta_path.read_text())
-
-
-def discard(token: str) -> None:
-    if not TOKEN_RE.match(token or ""):
-        return
-    folder = _folder()
-    for suffix in (".data", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)
