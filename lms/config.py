@@ -67,7 +67,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "BASE_URL": env.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PAGE_SIZE": _int(env, "LMS_PAGE_SIZE", 25),
         "IMPORT_MAX_MB": _int(env, "LMS_IMPORT_MAX_MB", 20),
-        #: Evidence and import files; empty means ``<instance>/uploads`` (set in create_app).
+        #: Evidence files; empty means ``<instance>/uploads`` (set in create_app).
         "UPLOAD_PATH": env.get("LMS_UPLOAD_PATH") or None,
         "MAX_UPLOAD_MB": _int(env, "LMS_MAX_UPLOAD_MB", 10),
         "LOG_LEVEL": env.get("LMS_LOG_LEVEL", "INFO"),

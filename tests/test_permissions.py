@@ -217,13 +217,14 @@ def world(app, db, tmp_path):
 
 
 def _pending_import() -> str:
-    from lms.people import importer, uploads
+    from lms.people import importer
+    from lms.people.views import parking
 
     data = b"NIP;Nama;Unit Kerja\n'199001022015031003;Ani Rahayu;Dinas Pendidikan\n"
     now = utcnow()
     plan = importer.prepare(data, "uji.csv", full=False, actor_id=None, today=now.date())
     meta = {"actor_id": None, "filename": "uji.csv", "full": False, "preview": plan.preview()}
-    return uploads.save(data, meta, now).token
+    return parking.park(data, meta, now).token
 
 
 def _url(app: Flask, endpoint: str, world: dict) -> str:

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from lms.i18n import lazy_gettext as _l
 
 _DIGITS = re.compile(r"^\d{18}$")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
+_FLOAT_TAIL = re.compile(r"^\d+[.,]0+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3}){3,}$")
 
 
 class NipError(ValueError):
@@ -65,3 +69,45 @@ def validate_nip(raw: str | None, employment: str = "PNS", today: date | None = 
     if strict and nip[14] not in "12":
         raise NipError(str(_l("Digit ke-15 NIP (jenis kelamin) harus 1 atau 2.")))
     return nip
+
+
+def nip_from_cell(value: Any, employment: str = "PNS", today: date | None = None) -> str:
+    """The NIP in a spreadsheet cell, checked by :func:`validate_nip`, or :class:`NipError`.
+
+    Refuses a NIP that Excel has turned into a number (a numeric cell, 1.98703E+17, a trailing
+    '.0', thousands separators, or last digits that came back as zeros), asking for the column
+    to be formatted as text: the lost digits cannot be guessed.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise NipError(_excel_number_message())
+    text = " ".join(str(value if value is not None else "").split()).lstrip("'\u2019")
+    if _SCIENTIFIC.match(text):
+        raise NipError(
+            str(
+                _l(
+                    "NIP tersimpan sebagai angka oleh Excel (tertulis dalam notasi ilmiah, "
+                    "%(value)s) sehingga digit terakhirnya hilang. Ubah format kolom NIP menjadi "
+                    "Teks, isi kembali NIP dari sumber aslinya (SIASN/SIMPEG), lalu unggah ulang. "
+                    "Sinau tidak menebak digit yang hilang.",
+                    value=text,
+                )
+            )
+        )
+    if _FLOAT_TAIL.match(text) or _THOUSANDS.match(text):
+        raise NipError(_excel_number_message())
+    cleaned = clean_nip(text)
+    # A double keeps about 15 digits: the last ones come back as zeros. No NIP ends in 000
+    # (the sequence number starts at 001).
+    if len(cleaned) == 18 and cleaned.isdigit() and cleaned.endswith("000"):
+        raise NipError(_excel_number_message())
+    return validate_nip(text, employment, today)
+
+
+def _excel_number_message() -> str:
+    return str(
+        _l(
+            "NIP tersimpan sebagai angka oleh Excel sehingga digit terakhirnya hilang. Ubah format "
+            "kolom NIP menjadi Teks, isi kembali NIP dari sumber aslinya (SIASN/SIMPEG), lalu "
+            "unggah ulang. Sinau tidak menebak digit yang hilang."
+        )
+    )

@@ -2,41 +2,38 @@
 
 :func:`check_import` reads the file and reports every row's problems without writing anything;
 :func:`apply_import` writes all rows or, on any problem, none. Between the preview and the
-confirmation the file waits in ``<UPLOAD_PATH>/imports/`` under a random token (no personal data
+confirmation the file is parked (see :mod:`lms.uploads`) under a random token (no personal data
 travels in URLs or the session).
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import json
 import re
-import secrets
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from itertools import islice
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from lms import tabular
 from lms.accounts.models import User
-from lms.accounts.nip import clean_nip
+from lms.accounts.nip import NipError, nip_from_cell
 from lms.actions import services
 from lms.actions.evidence import sniff
 from lms.actions.models import ActionItem, Priority, Program, Status
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.org.models import Unit
+from lms.uploads import Parking
 
 MAX_ROWS = 1000
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
-KEEP_SECONDS = 24 * 3600
+#: Files between the preview and the confirmation, in ``<instance>/action-imports/``; only
+#: the person who uploaded one may confirm it.
+parking = Parking("action-imports")
 
-#: Field -> header spellings (compared after :func:`normalise_header`).
+#: Field -> header spellings, the preferred first (compared after `tabular.normalize_header`).
 HEADERS = {
     "title": ["judul", "judul aksi", "aksi", "aksi nyata", "nama aksi", "kegiatan", "title"],
     "description": ["deskripsi", "uraian", "keterangan", "description"],
@@ -72,16 +69,6 @@ PRIORITY_WORDS = {
 }  # fmt: skip
 
 
-def normalise_header(text: object) -> str:
-    value = str(text or "").replace("\ufeff", "").strip().lower()
-    value = re.sub(r"\([^)]*\)", " ", value)  # "Progres (%)" -> "progres"
-    value = re.sub(r"[^0-9a-z]+", " ", value)
-    return value.strip()
-
-
-_ALIASES = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
-
-
 @dataclass
 class Row:
     """One data row: its number in the sheet, what it says, and what is wrong with it."""
@@ -98,6 +85,7 @@ class Check:
 
     rows: list[Row] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -111,65 +99,25 @@ class Check:
 # -- reading the file -----------------------------------------------------------------------------
 
 
-class FileProblem(ValueError):
-    pass
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise FileProblem(
-            _("Berkas ini bukan CSV teks. Simpan sebagai CSV atau XLSX, lalu unggah lagi.")
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page.
-        return data.decode("cp1252", errors="replace")
-
-
-def read_csv(data: bytes) -> list[list[object]]:
-    text = _decode(data)
-    lines = text.splitlines()
-    delimiter = None
-    if lines and lines[0].lower().startswith("sep=") and len(lines[0]) >= 5:
-        delimiter = lines[0][4]
-        text = "\n".join(lines[1:])
-    if delimiter is None:
-        first = next((line for line in lines if line.strip()), "")
-        counts = {d: first.count(d) for d in (";", ",", "\t")}
-        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def read_xlsx(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise FileProblem(
-            _("Berkas XLSX tidak dapat dibaca. Pastikan berkas tidak rusak.")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return rows
-
-
-def read_table(filename: str, data: bytes) -> list[list[object]]:
-    """The cells of the file's first sheet (XLSX) or of the CSV, row by row."""
+def _refuse_by_name(filename: str, data: bytes) -> str | None:
+    """Why a file cannot be imported judging by its name (the content is judged when read)."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "xlsx":
-        if sniff(data) != "xlsx":
-            raise FileProblem(
-                _("Isi berkas bukan XLSX yang sah. Simpan ulang dari Excel, lalu unggah lagi.")
-            )
-        return read_xlsx(data)
-    if extension in ("csv", "txt"):
-        return read_csv(data)
-    raise FileProblem(_("Unggah berkas .csv atau .xlsx."))
+    if extension == "xlsx" and sniff(data) != "xlsx":
+        return _("Isi berkas bukan XLSX yang sah. Simpan ulang dari Excel, lalu unggah lagi.")
+    if extension not in ("xlsx", "csv", "txt"):
+        return _("Unggah berkas .csv atau .xlsx.")
+    return None
+
+
+def _missing_columns(missing: list[str]) -> str:
+    labels = {
+        "title": "Judul", "owner_nip": "NIP Penanggung Jawab", "due_date": "Tenggat",
+        "unit": "Unit Kerja",
+    }  # fmt: skip
+    return _(
+        "Kolom berikut tidak ditemukan: %(columns)s. Periksa baris judul kolom.",
+        columns=", ".join(labels[m] for m in missing),
+    )
 
 
 # -- cell values ----------------------------------------------------------------------------------
@@ -181,15 +129,7 @@ def _blank(value: object) -> bool:
 
 def cell_text(value: object) -> str:
     """A cell as people would read it (for the preview and for text fields)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip().lstrip("'\u2019").strip()
+    return tabular.cell_text(value).lstrip("'\u2019").strip()
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
@@ -218,27 +158,12 @@ def parse_date(value: object) -> date:
 
 
 def parse_nip(value: object) -> str:
-    """The NIP as text; refuses one Excel has turned into a number (its last digits are lost)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError(
-            _(
-                "NIP tersimpan sebagai angka sehingga digit terakhirnya bisa hilang. Format kolom "
-                "NIP sebagai teks, isi ulang NIP-nya, lalu unggah lagi."
-            )
-        )
-    text = cell_text(value)
-    if re.match(r"^\d(?:[.,]\d+)?[eE]\+?\d+$", text):
-        raise ValueError(
-            _(
-                "NIP %(value)s tertulis dalam notasi ilmiah sehingga digitnya hilang. Format kolom "
-                "NIP sebagai teks, isi ulang NIP-nya, lalu unggah lagi.",
-                value=text,
-            )
-        )
-    nip = clean_nip(text)
-    if not re.match(r"^\d{18}$", nip):
-        raise ValueError(_("NIP %(value)s harus 18 digit angka.", value=text))
-    return nip
+    """The owner's NIP in a cell, or :class:`NipError` (also for one Excel turned into a number).
+
+    The file does not say whether the owner is PNS or PPPK, so the NIP is checked the lenient
+    (PPPK) way; looking the owner up decides the rest.
+    """
+    return nip_from_cell(value, employment="PPPK")
 
 
 def parse_progress(value: object) -> int:
@@ -270,41 +195,27 @@ def check_import(
     from lms.policy import headed_paths
 
     result = Check()
+    refusal = _refuse_by_name(filename, data)
+    if refusal:
+        result.problems.append(refusal)
+        return result
     try:
-        table = read_table(filename, data)
-    except FileProblem as exc:
+        table = tabular.read_table(data, HEADERS, REQUIRED)
+        body = list(islice(table.rows, MAX_ROWS + 1))
+    except tabular.MissingColumns as exc:
+        missing = list(exc.missing)
+        if "unit" not in exc.found and default_unit is None:
+            missing.append("unit")
+        result.problems.append(str(exc) if exc.blank else _missing_columns(missing))
+        return result
+    except tabular.TableError as exc:
         result.problems.append(str(exc))
         return result
-    # The header is the first row that is not empty.
-    start = next((i for i, r in enumerate(table) if any(not _blank(c) for c in r)), None)
-    if start is None:
-        result.problems.append(_("Berkas tidak berisi data."))
-        return result
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table[start]):
-        name = _ALIASES.get(normalise_header(header))
-        if name and name not in columns:
-            columns[name] = index
-    missing = [f for f in REQUIRED if f not in columns]
+    result.warnings = table.warnings
+    columns = table.columns
     if "unit" not in columns and default_unit is None:
-        missing.append("unit")
-    if missing:
-        labels = {
-            "title": "Judul", "owner_nip": "NIP Penanggung Jawab", "due_date": "Tenggat",
-            "unit": "Unit Kerja",
-        }  # fmt: skip
-        result.problems.append(
-            _(
-                "Kolom berikut tidak ditemukan: %(columns)s. Periksa baris judul kolom.",
-                columns=", ".join(labels[m] for m in missing),
-            )
-        )
+        result.problems.append(_missing_columns(["unit"]))
         return result
-    body = [
-        (number, row)
-        for number, row in enumerate(table[start + 1 :], start=start + 2)
-        if any(not _blank(c) for c in row)
-    ]
     if not body:
         result.problems.append(_("Berkas tidak berisi baris data di bawah judul kolom."))
         return result
@@ -331,7 +242,7 @@ def check_import(
 
     nips = set()
     for _number, raw in body:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(NipError):
             nips.add(parse_nip(cell(raw, "owner_nip")))
     people = {
         u.nip: u
@@ -392,7 +303,7 @@ def check_import(
         # owner
         try:
             nip = parse_nip(cell(raw, "owner_nip"))
-        except ValueError as exc:
+        except NipError as exc:
             problems.append(str(exc))
         else:
             owner = people.get(nip)
@@ -481,47 +392,3 @@ def apply_import(check: Check, actor: User, program: Program, now: datetime) -> 
             )
         )
     return items
-
-
-# -- keeping the file between preview and confirmation -------------------------------------------
-
-
-def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_PATH"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def park(data: bytes, filename: str, meta: dict) -> str:
-    """Keep an uploaded file until it is confirmed; return its random token."""
-    folder = _folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)
-    extension = "xlsx" if filename.lower().endswith(".xlsx") else "csv"
-    (folder / f"{token}.data").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps({**meta, "filename": f"impor.{extension}"}))
-    return token
-
-
-def unpark(token: str) -> tuple[bytes, dict] | None:
-    """The parked file and what was said about it, or None for an unknown or old token."""
-    if not TOKEN_RE.match(token or ""):
-        return None
-    folder = _folder()
-    data_path, meta_path = folder / f"{token}.data", folder / f"{token}.json"
-    if not data_path.exists() or not meta_path.exists():
-        return None
-    if data_path.stat().st_mtime < time.time() - KEEP_SECONDS:
-        return None
-    return data_path.read_bytes(), json.loads(meta_path.read_text())
-
-
-def discard(token: str) -> None:
-    if not TOKEN_RE.match(token or ""):
-        return
-    folder = _folder()
-    for suffix in (".data", ".json"):
-        (folder / f"{token}{suffix}").unlink(missing_ok=True)

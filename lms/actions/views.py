@@ -696,15 +696,19 @@ def import_upload():
             abort(403)
         else:
             data = upload.stream.read()
+            now = utcnow()
+            imports.parking.purge(now)
             check = imports.check_import(name, data, current_user, program, unit)
             if check.ok:
-                token = imports.park(
+                # The name is not kept (it may name someone); its extension is what matters.
+                extension = "xlsx" if name.lower().endswith(".xlsx") else "csv"
+                parked = imports.parking.park(
                     data,
-                    name,
                     {"user_id": current_user.id, "program_id": program.id,
-                     "unit_id": unit.id if unit else None},
+                     "unit_id": unit.id if unit else None, "filename": f"impor.{extension}"},
+                    now,
                 )  # fmt: skip
-                confirm = ImportConfirmForm(token=token)
+                confirm = ImportConfirmForm(token=parked.token)
     return render_template("actions/import.html", form=form, check=check, confirm=confirm)
 
 
@@ -714,13 +718,15 @@ def import_confirm():
     """Write every checked row, or none: the file is checked again just before writing."""
     authorize("actions.import")
     form = ImportConfirmForm()
-    parked = imports.unpark(form.token.data) if form.validate_on_submit() else None
-    if parked is None or parked[1].get("user_id") != current_user.id:
+    parked = (
+        imports.parking.unpark(form.token.data, utcnow()) if form.validate_on_submit() else None
+    )
+    if parked is None or parked.meta.get("user_id") != current_user.id:
         flash(
             _("Berkas impor tidak ditemukan atau sudah kedaluwarsa. Silakan unggah lagi."), "error"
         )
         return redirect(url_for("actions.import_upload"))
-    data, meta = parked
+    data, meta = parked.read(), parked.meta
     program = db.session.get(Program, meta["program_id"])
     unit = db.session.get(Unit, meta["unit_id"]) if meta.get("unit_id") else None
     if program is None:
@@ -741,7 +747,7 @@ def import_confirm():
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("actions.import_upload"))
-    imports.discard(form.token.data)
+    imports.parking.discard(parked.token)
     flash(_("%(n)d butir rencana aksi telah diimpor.", n=len(items)), "success")
     return redirect(url_for("actions.index"))
 

@@ -17,7 +17,6 @@ the import are never deactivated.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,13 +26,14 @@ from typing import Any
 from sqlalchemy import insert, select, text, update
 
 from lms.accounts.models import Role, User, UserRole
-from lms.accounts.nip import NipError, clean_nip, validate_nip
+from lms.accounts.nip import NipError, nip_from_cell
 from lms.extensions import db
 from lms.forms import EMAIL_RE
 from lms.i18n import gettext as _
 from lms.org.models import Unit
 from lms.org.services import create_unit
 from lms.people.reading import ImportFileError, Table, read_table
+from lms.tabular import cell_text
 
 __all__ = ["ImportFileError", "Plan", "Problem", "apply", "prepare"]
 
@@ -145,40 +145,8 @@ class Plan:
 
 
 def _text(value: Any) -> str:
-    """A cell as text: whitespace (also non-breaking) collapsed, whole floats without '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-_SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
-_FLOAT_TAIL = re.compile(r"^\d+[.,]0+$")
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3}){3,}$")
-
-
-def _excel_number_message() -> str:
-    return _(
-        "NIP tersimpan sebagai angka oleh Excel sehingga digit terakhirnya hilang. Ubah format "
-        "kolom NIP menjadi Teks, isi kembali NIP dari sumber aslinya (SIASN/SIMPEG), lalu "
-        "unggah ulang. Sinau tidak menebak digit yang hilang."
-    )
-
-
-def check_nip(value: Any, employment: str, today: date) -> str:
-    """The cleaned NIP in a cell, or :class:`NipError`; refuses NIPs Excel turned to numbers."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise NipError(_excel_number_message())
-    text = _text(value).lstrip("'\u2019")
-    if _SCIENTIFIC.match(text) or _FLOAT_TAIL.match(text) or _THOUSANDS.match(text):
-        raise NipError(_excel_number_message())
-    cleaned = clean_nip(text)
-    # A double keeps about 15 digits: the last ones come back as zeros. No NIP ends in 000
-    # (the sequence number starts at 001).
-    if len(cleaned) == 18 and cleaned.isdigit() and cleaned.endswith("000"):
-        raise NipError(_excel_number_message())
-    return validate_nip(text, employment, today)
+    """A cell as text (:func:`lms.tabular.cell_text`) with all whitespace collapsed."""
+    return " ".join(cell_text(value).split())
 
 
 _EMPLOYMENT = {
@@ -331,92 +299,87 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
 
     count = 0
     nips_with_problems: set[str] = set()
-    try:
-        for number, values in table.rows:
-            count += 1
-            row_problems: list[Problem] = []
+    for number, values in table.rows:
+        count += 1
+        row_problems: list[Problem] = []
 
-            def problem(fld: str, message: str, number: int = number, out=row_problems) -> None:
-                out.append(Problem(number, heads.get(fld), message))
+        def problem(fld: str, message: str, number: int = number, out=row_problems) -> None:
+            out.append(Problem(number, heads.get(fld), message))
 
-            def optional(fld: str, limit: int, values=values, problem=problem) -> str | None:
-                text = _text(cell(values, fld))
-                if len(text) > limit:
-                    problem(fld, _("Paling banyak %(max)d karakter.", max=limit))
-                return text or None
+        def optional(fld: str, limit: int, values=values, problem=problem) -> str | None:
+            text = _text(cell(values, fld))
+            if len(text) > limit:
+                problem(fld, _("Paling banyak %(max)d karakter.", max=limit))
+            return text or None
 
-            employment = None
-            status = _text(cell(values, "employment"))
-            if status:
-                try:
-                    employment = parse_employment(status)
-                except ValueError as exc:
-                    problem("employment", str(exc))
-            nip = ""
+        employment = None
+        status = _text(cell(values, "employment"))
+        if status:
             try:
-                # An unknown status is reported once; its NIP is checked the lenient (PPPK) way.
-                lenient = (employment or "PPPK") if status else "PNS"
-                nip = check_nip(cell(values, "nip"), lenient, today)
-            except NipError as exc:
-                problem("nip", str(exc))
-            name = _text(cell(values, "name"))
-            if not name:
-                problem("name", _("Nama wajib diisi."))
-            front, back = _text(cell(values, "title_front")), _text(cell(values, "title_back"))
-            full_name = f"{front} {name}".strip() + (f", {back}" if back else "")
-            if len(full_name) > 200:
-                problem("name", _("Nama paling banyak 200 karakter."))
-            email = _text(cell(values, "email")).lower() or None
-            if email and (len(email) > 254 or not EMAIL_RE.match(email)):
-                problem("email", _("Alamat email \u201c%(value)s\u201d tidak valid.", value=email))
-            position = optional("position", 200)
-            position_type = None
-            kind = _text(cell(values, "position_type"))
-            if kind:
-                try:
-                    position_type = parse_position_type(kind, _text(cell(values, "echelon")))
-                except ValueError as exc:
-                    problem("position_type", str(exc))
-            rank = None
-            rank_text = _text(cell(values, "rank"))
-            if rank_text:
-                try:
-                    rank = parse_rank(rank_text)
-                except ValueError as exc:
-                    problem("rank", str(exc))
-            path = unit_path(
-                _text(cell(values, "parent_unit")),
-                _text(cell(values, "unit")),
-                _text(cell(values, "sub_unit")),
+                employment = parse_employment(status)
+            except ValueError as exc:
+                problem("employment", str(exc))
+        nip = ""
+        try:
+            # An unknown status is reported once; its NIP is checked the lenient (PPPK) way.
+            lenient = (employment or "PPPK") if status else "PNS"
+            nip = nip_from_cell(cell(values, "nip"), lenient, today)
+        except NipError as exc:
+            problem("nip", str(exc))
+        name = _text(cell(values, "name"))
+        if not name:
+            problem("name", _("Nama wajib diisi."))
+        front, back = _text(cell(values, "title_front")), _text(cell(values, "title_back"))
+        full_name = f"{front} {name}".strip() + (f", {back}" if back else "")
+        if len(full_name) > 200:
+            problem("name", _("Nama paling banyak 200 karakter."))
+        email = _text(cell(values, "email")).lower() or None
+        if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+            problem("email", _("Alamat email \u201c%(value)s\u201d tidak valid.", value=email))
+        position = optional("position", 200)
+        position_type = None
+        kind = _text(cell(values, "position_type"))
+        if kind:
+            try:
+                position_type = parse_position_type(kind, _text(cell(values, "echelon")))
+            except ValueError as exc:
+                problem("position_type", str(exc))
+        rank = None
+        rank_text = _text(cell(values, "rank"))
+        if rank_text:
+            try:
+                rank = parse_rank(rank_text)
+            except ValueError as exc:
+                problem("rank", str(exc))
+        path = unit_path(
+            _text(cell(values, "parent_unit")),
+            _text(cell(values, "unit")),
+            _text(cell(values, "sub_unit")),
+        )
+        if any(len(part) > 200 for part in path):
+            problem("unit", _("Nama unit kerja paling banyak 200 karakter."))
+        code = _text(cell(values, "unit_code")).lstrip("'\u2019") or None
+        if code and len(code) > 50:
+            problem("unit_code", _("Kode unit paling banyak 50 karakter."))
+        if row_problems:
+            if nip:
+                nips_with_problems.add(nip)
+            problems.extend(row_problems)
+            continue
+        rows.append(
+            Row(
+                number,
+                nip,
+                full_name,
+                email,
+                position,
+                position_type,
+                rank,
+                employment,
+                path or None,
+                code,
             )
-            if any(len(part) > 200 for part in path):
-                problem("unit", _("Nama unit kerja paling banyak 200 karakter."))
-            code = _text(cell(values, "unit_code")).lstrip("'\u2019") or None
-            if code and len(code) > 50:
-                problem("unit_code", _("Kode unit paling banyak 50 karakter."))
-            if row_problems:
-                if nip:
-                    nips_with_problems.add(nip)
-                problems.extend(row_problems)
-                continue
-            rows.append(
-                Row(
-                    number,
-                    nip,
-                    full_name,
-                    email,
-                    position,
-                    position_type,
-                    rank,
-                    employment,
-                    path or None,
-                    code,
-                )
-            )
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("Berkas CSV rusak di sekitar baris %(n)d; periksa tanda kutipnya.", n=count + 1)
-        ) from exc
+        )
     problems.extend(_duplicates(rows, "nip", heads, _("NIP ini tercantum lebih dari sekali")))
     problems.extend(
         _duplicates(rows, "email", heads, _("Email ini dipakai lebih dari satu pegawai"))

@@ -10,14 +10,18 @@ from lms.audit.services import record
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import utcnow, wib_today
-from lms.people import importer, uploads
+from lms.people import importer
 from lms.people.forms import ConfirmImportForm, ImportForm
 from lms.policy import authorize
+from lms.uploads import Parked, Parking
 
 bp = Blueprint("people", __name__, url_prefix="/admin/people", template_folder="templates")
 
 #: Problems listed per preview page.
 PROBLEMS_PER_PAGE = 200
+#: Staff lists between upload and confirmation, in ``<instance>/imports/``; any HR or admin
+#: may confirm one.
+parking = Parking("imports")
 
 
 def _limit() -> int:
@@ -40,7 +44,7 @@ def import_upload():
     if form.validate_on_submit():
         data = form.file.data.read(_limit() + 1)
         now = utcnow()
-        uploads.purge_stale(now)
+        parking.purge(now)
         if len(data) > _limit():
             form.file.errors.append(too_big)
         else:
@@ -57,13 +61,13 @@ def import_upload():
                 form.file.errors.append(str(exc))
             else:
                 meta = {"actor_id": current_user.id, "filename": filename, "full": plan.full}
-                upload = uploads.save(data, {**meta, "preview": plan.preview()}, now)
+                upload = parking.park(data, {**meta, "preview": plan.preview()}, now)
                 return redirect(url_for("people.import_preview", token=upload.token))
     return render_template("people/import_upload.html", form=form, max_mb=max_mb)
 
 
-def _upload(token: str) -> uploads.Upload:
-    return uploads.load(token, utcnow()) or abort(404)
+def _upload(token: str) -> Parked:
+    return parking.unpark(token, utcnow()) or abort(404)
 
 
 @bp.route("/import/<token>")
@@ -108,7 +112,7 @@ def import_confirm(token: str):
     )
     if not plan.ok:
         upload.meta["preview"] = plan.preview()
-        uploads.update_meta(upload)
+        parking.update(upload)
         flash(
             _("Data berubah sejak pratinjau dan kini ada masalah; tidak ada yang disimpan."),
             "error",
@@ -137,7 +141,7 @@ def import_confirm(token: str):
             "error",
         )
         return back
-    uploads.delete(token)
+    parking.discard(token)
     flash(summary_message(counts), "success")
     if counts["new"]:
         flash(no_password_note(), "info")
@@ -151,7 +155,7 @@ def import_cancel(token: str):
     authorize("people.import")
     if not ConfirmImportForm().validate_on_submit():
         abort(400)
-    uploads.delete(token)
+    parking.discard(token)
     flash(_("Impor dibatalkan; berkas unggahan telah dihapus."), "info")
     return redirect(url_for("people.import_upload"))
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from lms.accounts.nip import NipError, clean_nip, validate_nip
+from lms.accounts.nip import NipError, clean_nip, nip_from_cell, validate_nip
 
 TODAY = date(2026, 11, 27)
 
@@ -60,3 +60,35 @@ def test_pppk_number_checks_only_dates_that_parse():
 
 def test_clean_nip_strips_excel_apostrophe_and_spaces():
     assert clean_nip("\u2019 1990 0315-2015 032002") == "199003152015032002"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        199003152015032002,  # a numeric XLSX cell
+        1.99003152015032e17,
+        "1.99003E+17",
+        "1,99003E+17",
+        "199003152015032002.0",
+        "199,003,152,015,032,000",
+        "199003152015032000",  # the last digits came back as zeros
+    ],
+)
+def test_nip_that_excel_turned_into_a_number_asks_for_a_text_column(cell):
+    with pytest.raises(NipError, match=r"NIP tersimpan sebagai angka oleh Excel.*Teks"):
+        nip_from_cell(cell, today=TODAY)
+
+
+def test_nip_in_scientific_notation_is_named_as_such():
+    with pytest.raises(NipError, match=r"notasi ilmiah, 1\.99003E\+17"):
+        nip_from_cell(" 1.99003E+17 ", today=TODAY)
+
+
+def test_nip_cell_is_cleaned_and_checked_like_a_typed_nip():
+    assert nip_from_cell("\u2019199003152015032002 ", today=TODAY) == "199003152015032002"
+    assert nip_from_cell("'19900315 201503 2 002", today=TODAY) == "199003152015032002"
+    with pytest.raises(NipError, match="wajib"):
+        nip_from_cell(None, today=TODAY)
+    with pytest.raises(NipError, match="jenis kelamin"):
+        nip_from_cell("199003152015033002", today=TODAY)
+    assert nip_from_cell("999999992021091234", "PPPK", TODAY) == "999999992021091234"

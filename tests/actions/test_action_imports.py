@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from lms.actions import imports
 from lms.actions.models import ActionItem, ItemEvent
+from lms.tabular import normalize_header, read_table
 from tests.factories import make_program, make_unit, make_user
 
 RINA = "199003152015032002"
@@ -129,6 +130,38 @@ def test_every_rows_problem_is_shown_and_nothing_is_written(db, client, login_as
     assert _count(db) == 0
 
 
+def test_a_title_above_the_header_is_skipped_and_rows_keep_their_sheet_numbers(
+    db, client, login_as, org
+):
+    content = (
+        "RENCANA AKSI BIDANG APTIKA 2025;;;\n;;;\n"
+        f"Judul;NIP;Unit Kerja;Tenggat\nPortal data;{RINA};DISKOMINFO-APTIKA;2026-03-01\n"
+    )
+    login_as(org["head"])
+    page = _upload(client, content.encode(), "aksi.csv", org["program"]).get_data(as_text=True)
+    assert "Semua 1 baris siap diimpor" in page
+    assert '<td class="num">4</td>' in page
+
+
+def test_a_windows_1252_file_is_read_with_a_warning(db, client, login_as, org):
+    content = f"Judul;NIP;Unit Kerja;Tenggat\nKafé literasi;{RINA};DISKOMINFO-APTIKA;2026-03-01\n"
+    login_as(org["head"])
+    page = _upload(client, content.encode("cp1252"), "aksi.csv", org["program"])
+    text = page.get_data(as_text=True)
+    assert "Kafé literasi" in text
+    assert "dibaca sebagai Windows-1252" in text
+
+
+def test_owner_nip_that_excel_rounded_is_refused_asking_for_a_text_column(
+    db, client, login_as, org
+):
+    content = f"Judul;NIP;Unit Kerja;Tenggat\nDibulatkan;{RINA}.0;DISKOMINFO-APTIKA;2026-03-01\n"
+    login_as(org["head"])
+    page = _upload(client, content.encode(), "aksi.csv", org["program"]).get_data(as_text=True)
+    assert "NIP tersimpan sebagai angka oleh Excel" in page
+    assert 'name="token"' not in page
+
+
 def test_hr_imports_for_any_unit(db, client, login_as, org):
     content = (
         f"Judul;NIP;Unit Kerja;Tenggat\nVaksinasi digital;{org['nurse'].nip};DINKES;2026-03-01\n"
@@ -243,10 +276,11 @@ def test_impossible_dates_are_refused(app, value):
 
 
 def test_semicolon_is_sniffed_even_when_text_holds_commas():
-    rows = imports.read_csv(b"Judul;Deskripsi\nA;satu, dua, tiga\n")
+    table = read_table(b"Judul;Deskripsi\nA;satu, dua, tiga\n", imports.HEADERS)
+    rows = [table.header, *(row for _number, row in table.rows)]
     assert rows == [["Judul", "Deskripsi"], ["A", "satu, dua, tiga"]]
 
 
 def test_headers_are_matched_tolerantly():
-    assert imports.normalise_header("\ufeff  Progres (%) ") == "progres"
-    assert imports.normalise_header("NIP  Penanggung-Jawab") == "nip penanggung jawab"
+    assert normalize_header("\ufeff  Progres (%) ") == "progres"
+    assert normalize_header("NIP  Penanggung-Jawab") == "nip penanggung jawab"

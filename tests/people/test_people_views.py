@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.audit.models import AuditEvent
 from lms.i18n import utcnow
-from lms.people import uploads
+from lms.people.views import parking
 from tests.factories import make_unit, make_user
 from tests.people.files import csv_bytes, nip, person
 
@@ -108,7 +108,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_with_a_message(client, logi
     response = _upload(client, b"\x89PNG\r\n\x1a\n\x00\x00", name="pegawai.csv")
     assert response.status_code == 200
     assert "bukan CSV atau XLSX" in response.get_data(as_text=True)
-    assert list(uploads.folder().iterdir()) == []
+    assert list(parking.folder().iterdir()) == []
 
 
 def test_a_file_over_the_size_limit_is_refused(make_app, login_as):
@@ -136,13 +136,13 @@ def test_cancel_deletes_the_upload(app, client, login_as, db):
 
 
 def test_uploads_older_than_a_day_are_gone(app, db):
-    upload = uploads.save(b"NIP;Nama\n", {"actor_id": None}, utcnow() - timedelta(days=2))
-    assert uploads.load(upload.token, utcnow()) is None
-    stale = uploads.save(b"NIP;Nama\n", {"actor_id": None}, utcnow() - timedelta(days=2))
-    fresh = uploads.save(b"NIP;Nama\n", {"actor_id": None}, utcnow())
-    assert uploads.purge_stale(utcnow()) == 1
-    assert not (uploads.folder() / stale.token).exists()
-    assert (uploads.folder() / fresh.token).exists()
+    upload = parking.park(b"NIP;Nama\n", {"actor_id": None}, utcnow() - timedelta(days=2))
+    assert parking.unpark(upload.token, utcnow()) is None
+    stale = parking.park(b"NIP;Nama\n", {"actor_id": None}, utcnow() - timedelta(days=2))
+    fresh = parking.park(b"NIP;Nama\n", {"actor_id": None}, utcnow())
+    assert parking.purge(utcnow()) == 1
+    assert not (parking.folder() / stale.token).exists()
+    assert (parking.folder() / fresh.token).exists()
 
 
 def test_a_token_that_is_not_one_of_ours_is_not_found(client, login_as, db):

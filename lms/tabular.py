@@ -1,0 +1,314 @@
+"""Reading an uploaded spreadsheet: CSV (any common separator and encoding) or XLSX.
+
+:func:`read_table` turns bytes into a :class:`Table`: the header row mapped to canonical column
+names, and the data rows numbered as in the spreadsheet. It judges a file by its content, not its
+name, and knows nothing of what the columns mean: each import passes its own column names with
+the headers it accepts for them (compared after :func:`normalize_header`).
+
+Cells keep their type from XLSX (a NIP that Excel stored as a number must stay recognisable as
+one); CSV cells are strings.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from lms.i18n import gettext as _
+
+#: Where to look for the header row: exports often start with a title and a blank line.
+HEADER_SEARCH_ROWS = 20
+DELIMITERS = (";", ",", "\t", "|")
+
+#: Canonical column name -> accepted headers after :func:`normalize_header`, the preferred first.
+Aliases = Mapping[str, Sequence[str]]
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc")
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table at all; the message says why, in Indonesian."""
+
+
+class NotATable(TableError):
+    """The content is neither CSV text nor an XLSX workbook."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Berkas ini bukan CSV teks. Simpan sebagai CSV atau XLSX, lalu unggah lagi.")
+        )
+
+
+class MissingColumns(TableError):
+    """No row near the top holds every required column.
+
+    ``found`` maps the columns of the row that came closest; ``blank`` says that the rows looked
+    at were all empty. Each import words its own message from these.
+    """
+
+    def __init__(self, missing: list[str], found: dict[str, int], blank: bool) -> None:
+        if blank:
+            message = _("Berkas tidak berisi data.")
+        else:
+            message = _(
+                "Kolom berikut tidak ditemukan: %(columns)s. Periksa baris judul kolom.",
+                columns=", ".join(missing),
+            )
+        super().__init__(message)
+        self.missing = missing
+        self.found = found
+        self.blank = blank
+
+
+@dataclass
+class Table:
+    """A header row mapped to column names, and the data rows below it."""
+
+    #: The header row as written in the file.
+    header: list[Any]
+    #: The header's row number in the spreadsheet (1 is the first row).
+    header_row: int
+    #: Column name -> column index.
+    columns: dict[str, int]
+    #: Column name -> the header as written (for messages).
+    headers: dict[str, str]
+    #: Headers present in the file that no column name claims.
+    ignored: list[str]
+    #: (row number in the spreadsheet, cell values) for every row that is not empty.
+    rows: Iterator[tuple[int, list[Any]]]
+    warnings: list[str] = field(default_factory=list)
+    kind: str = "csv"
+
+
+def normalize_header(value: Any) -> str:
+    """'NIP BARU' -> 'nip baru', 'E-mail' -> 'e mail', 'golongan/ruang' -> 'golongan ruang'."""
+    text = str(value or "").replace("\ufeff", "").lower()
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def map_columns(
+    header: list[Any], aliases: Aliases
+) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    """Match a header row to column names: (name -> index, name -> header, ignored headers).
+
+    A header also answers without what it says in parentheses ('Tenggat (dd/mm/yyyy)' is
+    'tenggat'), unless another header is exactly that. One column serves one name; for each name
+    the first of its aliases present wins.
+    """
+    names = [normalize_header(h) for h in header]
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)
+    for i, h in enumerate(header):
+        if "(" in str(h or ""):
+            index.setdefault(normalize_header(_PARENTHESES.sub(" ", str(h))), i)
+    columns: dict[str, int] = {}
+    used: set[int] = set()
+    for name, accepted in aliases.items():
+        for alias in accepted:
+            i = index.get(alias)
+            if i is not None and i not in used:
+                columns[name] = i
+                used.add(i)
+                break
+    headers = {name: str(header[i]).strip() for name, i in columns.items()}
+    ignored = [str(h).strip() for i, h in enumerate(header) if i not in used and names[i]]
+    return columns, headers, ignored
+
+
+def cell_text(value: Any) -> str:
+    """A cell as people read it: dates as 2025-12-31, whole numbers without '.0', stripped."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def read_table(data: bytes, aliases: Aliases, required: Sequence[str] = ()) -> Table:
+    """Read ``data`` (CSV or XLSX, judged by content, not by name) as a :class:`Table`.
+
+    The header is the first row among the first :data:`HEADER_SEARCH_ROWS` that holds every
+    ``required`` column (XLSX: of the first sheet that has one). Raises :class:`TableError`.
+    """
+    if not data.strip():
+        raise TableError(_("Berkas kosong."))
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, aliases, required)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise TableError(
+            _(
+                "Format Excel lama (.xls) tidak didukung. Simpan berkas sebagai .xlsx "
+                "atau CSV, lalu unggah lagi."
+            )
+        )
+    text, warnings = _decode(data)
+    return _read_csv(text, warnings, aliases, required)
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252 with a warning."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            raise NotATable() from None
+    if data.startswith(_BINARY_MAGIC) or b"\x00" in data:
+        raise NotATable()
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows saves "CSV" in the ANSI code page.
+    warning = _(
+        "Berkas tidak tersimpan dalam UTF-8, sehingga dibaca sebagai %(encoding)s. Periksa "
+        "ejaan nama yang memuat huruf khusus pada pratinjau; bila keliru, simpan ulang berkas "
+        "sebagai CSV UTF-8."
+    )
+    try:
+        return data.decode("cp1252"), [warning % {"encoding": "Windows-1252"}]
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), [warning % {"encoding": "Latin-1"}]
+
+
+def _sniff_delimiter(text: str, aliases: Aliases, required: Sequence[str]) -> str:
+    """The separator that makes a header out of one of the first lines.
+
+    Tries ';' (Excel in the Indonesian locale), ',', tab and '|' on each of the first non-empty
+    lines and keeps the one that maps the most required, then the most, columns; when none maps
+    any, the one the first line holds most of (',' if none).
+    """
+    lines = [line for line in text[:20000].splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    if not lines:
+        return ","
+    best, best_score = None, (0, 0, 0)
+    for delimiter in DELIMITERS:
+        for line in lines:
+            cells = next(csv.reader([line], delimiter=delimiter), [])
+            columns = map_columns(cells, aliases)[0]
+            hits = sum(name in columns for name in required)
+            score = (hits, len(columns), line.count(delimiter))
+            if columns and score > best_score:
+                best, best_score = delimiter, score
+    if best is not None:
+        return best
+    counts = {d: lines[0].count(d) for d in DELIMITERS}
+    most = max(counts, key=lambda d: counts[d])
+    return most if counts[most] else ","
+
+
+def _read_csv(text: str, warnings: list[str], aliases: Aliases, required: Sequence[str]) -> Table:
+    first, newline, rest = text.partition("\n")
+    if first[:4].lower() == "sep=" and len(first.rstrip("\r")) == 5:
+        delimiter = first[4]  # Excel's own hint; Excel hides the line, so rows count from the next
+        text = rest if newline else ""
+    else:
+        delimiter = _sniff_delimiter(text, aliases, required)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _find_header(enumerate(reader, start=1), aliases, required, warnings, "csv")
+    except csv.Error:
+        raise NotATable() from None
+
+
+# -- XLSX ----------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes, aliases: Aliases, required: Sequence[str]) -> Table:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            is_workbook = "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        raise NotATable() from None
+    if not is_workbook:
+        raise NotATable()
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged workbook
+        raise TableError(
+            _("Berkas XLSX tidak dapat dibaca; mungkin rusak. Buka dan simpan ulang di Excel.")
+        ) from None
+    errors: list[MissingColumns] = []
+    for sheet in workbook.worksheets:
+        sheet.reset_dimensions()  # some exporters write a wrong size; read every row
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        try:
+            table = _find_header(rows, aliases, required, [], "xlsx")
+        except MissingColumns as exc:
+            errors.append(exc)
+            continue
+        table.rows = _closing(table.rows, workbook)
+        return table
+    workbook.close()
+    if not errors:
+        raise NotATable()
+    # The sheet that came closest says best what is missing.
+    raise max(errors, key=lambda e: (not e.blank, len(e.found)))
+
+
+def _closing(rows: Iterator, workbook) -> Iterator:
+    try:
+        yield from rows
+    finally:
+        workbook.close()
+
+
+# -- header and rows -----------------------------------------------------------------------------
+
+
+def _filled(row: Sequence[Any]) -> bool:
+    return any(cell is not None and str(cell).strip() for cell in row)
+
+
+def _find_header(
+    numbered: Iterator[tuple[int, Any]],
+    aliases: Aliases,
+    required: Sequence[str],
+    warnings: list[str],
+    kind: str,
+) -> Table:
+    best: dict[str, int] = {}
+    blank = True
+    for number, row in numbered:
+        row = list(row)
+        blank = blank and not _filled(row)
+        columns, headers, ignored = map_columns(row, aliases)
+        if columns and all(name in columns for name in required):
+            rows = _data_rows(numbered, number)
+            return Table(row, number, columns, headers, ignored, rows, warnings, kind)
+        if len(columns) > len(best):
+            best = columns
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise MissingColumns([name for name in required if name not in best], best, blank)
+
+
+def _data_rows(numbered: Iterator[tuple[int, Any]], number: int) -> Iterator[tuple[int, list]]:
+    try:
+        for number, row in numbered:  # the last number tells where a broken row is
+            if _filled(row):
+                yield number, list(row)
+    except csv.Error:
+        raise TableError(
+            _("Berkas CSV rusak di sekitar baris %(n)d; periksa tanda kutipnya.", n=number + 1)
+        ) from None
