@@ -110,6 +110,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "reports.export": ("GET", STAFF),
     "reports.person": ("GET", STAFF),
     "reports.person_export": ("GET", STAFF),
+    "reports.actions": ("GET", STAFF),
 }
 
 # The people around the world's action item, and which action routes each may use.

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
+from lms.actions import services as action_services
 from lms.audit.services import record
 from lms.courses.models import Course
 from lms.courses.services import JP_TARGET, jp_by_year
@@ -278,9 +279,47 @@ def jp(unit_id: int | None):
     )
 
 
+@bp.route("/actions/", defaults={"unit_id": None})
+@bp.route("/units/<int:unit_id>/actions")
+@login_required
+def actions(unit_id: int | None):
+    """Action plans per unit (sub-units rolled up): items by status, overdue, average progress."""
+    unit = _scope(unit_id)
+    today = wib_today()
+    filters = parse_filters(today)
+    program = request.args.get("program", type=int)
+    rows = action_rows(unit, today, program)
+    return render_template(
+        "reports/actions.html",
+        rows=rows,
+        programs=action_services.programs(),
+        program=program,
+        **_context(unit, filters, "actions"),
+    )
+
+
+def action_rows(unit: Unit | None, today: date, program_id: int | None = None):
+    """The unit itself and its direct sub-units (the OPDs for the province), rolled up."""
+    if unit is None:
+        ids = list(db.session.scalars(select(Unit.id).where(Unit.parent_id.is_(None))))
+    else:
+        ids = [unit.id, *db.session.scalars(select(Unit.id).where(Unit.parent_id == unit.id))]
+    rows = action_services.rollups(today, unit_ids=ids, program_id=program_id)
+    first = [r for r in rows if unit is not None and r.unit_id == unit.id]
+    return first + sorted(
+        (r for r in rows if unit is None or r.unit_id != unit.id), key=lambda r: r.name.casefold()
+    )
+
+
+def _person_actions(user: User, today: date) -> dict:
+    """The action items a person owns or co-owns, for their person report."""
+    return {"items": action_services.my_items(user, include_closed=True), "today": today}
+
+
 #: Extra sections of the person report: (template, function(user, today) -> context).
-#: The action plan feature adds its "action items" section here.
-PERSON_SECTIONS: list[tuple[str, Callable[[User, date], dict]]] = []
+PERSON_SECTIONS: list[tuple[str, Callable[[User, date], dict]]] = [
+    ("reports/_person_actions.html", _person_actions)
+]
 
 
 @bp.route("/person/<int:user_id>")
@@ -449,7 +488,32 @@ def _enrolment_rows(unit, filters, today):
         ]  # fmt: skip
 
 
-#: Every exportable report by name: the lead adds "actions" here with one more entry.
+def _action_columns() -> list[Column]:
+    return [
+        Column(_("Unit kerja"), 40),
+        Column(_("Butir"), 8),
+        Column(_("Rancangan"), 10),
+        Column(_("Berjalan"), 10),
+        Column(_("Menunggu tinjauan"), 12),
+        Column(_("Diterima"), 10),
+        Column(_("Terhambat"), 10),
+        Column(_("Dibatalkan"), 10),
+        Column(_("Lewat tenggat"), 12),
+        Column(_("Rata-rata progres (%)"), 12),
+        Column(_("Pembaruan terakhir"), 20),
+    ]
+
+
+def _action_export_rows(unit, filters, today):
+    for r in action_rows(unit, today, request.args.get("program", type=int)):
+        average = None if r.average_progress is None else round(r.average_progress, 1)
+        yield [
+            r.name, r.total, r.draft, r.in_progress, r.review, r.accepted, r.blocked,
+            r.cancelled, r.overdue, average, r.last_update_at,
+        ]  # fmt: skip
+
+
+#: Every exportable report by name.
 REPORTS: dict[str, Report] = {
     "units": Report(
         _l("Laporan per unit"), False, lambda: _figure_columns(_("Unit kerja")), _unit_rows
@@ -458,6 +522,7 @@ REPORTS: dict[str, Report] = {
     "people": Report(_l("Laporan per pegawai"), True, _people_columns, _people_rows),
     "jp": Report(_l("Pegawai di bawah 20 JP"), True, _jp_columns, _jp_rows),
     "enrolments": Report(_l("Pegawai x kursus"), True, _enrolment_columns, _enrolment_rows),
+    "actions": Report(_l("Rencana aksi per unit"), False, _action_columns, _action_export_rows),
 }
 
 
