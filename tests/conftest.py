@@ -53,6 +53,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
         reset_postgres(url)
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    yield migrated(url, tmp_path_factory)
+
+
+def migrated(url: str, tmp_path_factory) -> str:
+    """Run the real migrations on the empty database at ``url``."""
     app = create_app(testing_config(url, str(tmp_path_factory.mktemp("instance"))))
     with app.app_context():
         from flask_migrate import upgrade
@@ -61,7 +66,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[s
 
         upgrade()
         db.engine.dispose()
-    yield url
+    return url
 
 
 def _empty_tables(app: Flask) -> None:

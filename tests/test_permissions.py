@@ -18,6 +18,7 @@ from lms.courses.models import Course
 from lms.i18n import utcnow
 from lms.quiz import services as quiz
 from lms.reminders.models import Notification, OutboxMessage
+from tests.conftest import migrated
 from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
 
 ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
@@ -138,6 +139,13 @@ ACTION_EXPECTED: dict[str, set[str]] = {
     "actions.program_new": set(),
     "actions.program_edit": set(),
 }
+
+
+@pytest.fixture(scope="module")
+def database_url(tmp_path_factory) -> str:
+    """Who may open what does not depend on the database, so the matrix runs on SQLite only
+    (every feature's own tests run on both)."""
+    return migrated(f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'm.sqlite'}", tmp_path_factory)
 
 
 @pytest.fixture
