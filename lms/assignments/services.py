@@ -2,13 +2,15 @@
 
 Coverage is never stored per person: a person who joins a unit (by import, by HR, or by moving)
 is covered by that unit's assignments from then on, and :func:`apply_assignments` enrols them.
+What it stores is the outcome: every owed course is an enrolment carrying its deadline, so
+reports read enrolments alone. Run it after anything that changes who owes what.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, union_all
+from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -92,18 +94,17 @@ def assigned_deadlines() -> Select:
     ).group_by(cov.c.user_id, cov.c.course_id)
 
 
-def owed_courses() -> Select:
-    """(user_id, course_id, deadline): every course someone owes, for reports.
+def mandatory_for_everyone() -> Select:
+    """(user_id, course_id, deadline): mandatory courses with a course.toml deadline, per learner.
 
-    Assigned courses, plus mandatory courses with a deadline in course.toml that HR has not
-    assigned: those still bind every learner, as they did before assignments existed.
+    Only courses HR has not assigned: those still bind every learner, as they did before
+    assignments existed (once assigned, the assignments say who owes them).
     """
-    assigned = assigned_deadlines().subquery("assigned")
     people = learners().subquery("everyone")
     has_assignment = exists().where(
         Assignment.course_id == Course.id, Assignment.cancelled_at.is_(None)
     )
-    everyone = (
+    return (
         select(people.c.id.label("user_id"), Course.id.label("course_id"), Course.deadline)
         .join(Course, literal(True))
         .where(
@@ -113,14 +114,24 @@ def owed_courses() -> Select:
             ~has_assignment,
         )
     )
+
+
+def owed_courses() -> Select:
+    """(user_id, course_id, deadline): every course someone owes, with its earliest deadline.
+
+    Assigned courses, plus mandatory courses due for everyone (:func:`mandatory_for_everyone`).
+    :func:`apply_assignments` turns each into an enrolment carrying the deadline.
+    """
+    assigned = assigned_deadlines().subquery("assigned")
     return union_all(
-        select(assigned.c.user_id, assigned.c.course_id, assigned.c.deadline), everyone
+        select(assigned.c.user_id, assigned.c.course_id, assigned.c.deadline),
+        mandatory_for_everyone(),
     )
 
 
-def _insert_missing(covered: Select, now: datetime) -> int:
-    """Enrol (source "assigned") every covered person not yet enrolled: one INSERT ... SELECT."""
-    cov = covered.subquery("cov")
+def _insert_missing(owed: Select, now: datetime) -> int:
+    """Enrol each (user_id, course_id, source) of ``owed`` not enrolled yet: one INSERT."""
+    cov = owed.subquery("cov")
     enrolled = exists().where(
         Enrollment.user_id == cov.c.user_id, Enrollment.course_id == cov.c.course_id
     )
@@ -128,7 +139,7 @@ def _insert_missing(covered: Select, now: datetime) -> int:
         select(
             cov.c.user_id,
             cov.c.course_id,
-            literal("assigned"),
+            cov.c.source,
             literal(now),
             literal(0),
         )
@@ -146,15 +157,63 @@ def _insert_missing(covered: Select, now: datetime) -> int:
     return len(db.session.scalars(statement.returning(Enrollment.id)).all())
 
 
-def apply_assignments(now: datetime, only: list[int] | None = None) -> int:
-    """Enrol everyone currently covered by a live assignment who is not enrolled yet.
+def _set_deadlines(course_ids: Select | None) -> None:
+    """Write each enrolment's owed deadline (earliest one, or empty): one UPDATE ... FROM.
 
-    Set-based: a couple of statements for 100,000 people. Returns how many were enrolled.
-    Safe to run any time and twice (the unique key and NOT EXISTS make it idempotent).
+    Enrolments are left-joined to what is owed (grouped per pair) and only those whose stored
+    deadline differs are touched, so a second run writes nothing. ``course_ids`` narrows it to
+    the enrolments of some courses (every assignment of a course counts towards its deadline).
+    """
+    owed = owed_courses().subquery("owed")
+    wanted = select(owed.c.user_id, owed.c.course_id, func.min(owed.c.deadline).label("deadline"))
+    if course_ids is not None:
+        wanted = wanted.where(owed.c.course_id.in_(course_ids))
+    wanted = wanted.group_by(owed.c.user_id, owed.c.course_id).subquery("wanted")
+    current = aliased(Enrollment, name="current")
+    changed = (
+        select(current.id, wanted.c.deadline)
+        .outerjoin(
+            wanted,
+            (wanted.c.user_id == current.user_id) & (wanted.c.course_id == current.course_id),
+        )
+        .where(current.deadline.is_distinct_from(wanted.c.deadline))
+    )
+    if course_ids is not None:
+        changed = changed.where(current.course_id.in_(course_ids))
+    changed = changed.subquery("changed")
+    db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == changed.c.id)
+        .values(deadline=changed.c.deadline)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def apply_assignments(now: datetime, only: list[int] | None = None) -> int:
+    """Make every owed course an enrolment, with the deadline it is owed by.
+
+    Enrols everyone covered by a live assignment (source "assigned") and, for mandatory courses
+    with a course.toml deadline that nobody assigned, every learner (source "mandatory"); then
+    sets each enrolment's ``deadline`` (cleared when nothing is owed any more, e.g. after a
+    cancellation). ``only`` limits the work to some new assignments (and their courses).
+
+    Set-based: one INSERT and one UPDATE for 100,000 people. Returns how many were enrolled.
+    Safe to run any time and twice (the unique key, NOT EXISTS and IS DISTINCT FROM make it
+    idempotent).
     """
     ids = select(Assignment.id).where(Assignment.id.in_(only)) if only is not None else None
     cov = coverage(ids).subquery("c")
-    made = _insert_missing(select(cov.c.user_id, cov.c.course_id), now)
+    owed = select(cov.c.user_id, cov.c.course_id, literal("assigned").label("source"))
+    courses = None
+    if only is None:
+        everyone = mandatory_for_everyone().subquery("m")
+        owed = union_all(
+            owed, select(everyone.c.user_id, everyone.c.course_id, literal("mandatory"))
+        )
+    else:
+        courses = select(Assignment.course_id).where(Assignment.id.in_(only))
+    made = _insert_missing(owed, now)
+    _set_deadlines(courses)
     db.session.flush()
     return made
 
@@ -224,11 +283,16 @@ def create_assignment(
 
 
 def cancel_assignment(assignment: Assignment, now: datetime) -> None:
-    """Withdraw an assignment; the enrolments it made and any progress stay."""
+    """Withdraw an assignment; the enrolments it made and any progress stay.
+
+    Deadlines are worked out again (the course may be owed by a later deadline, by course.toml,
+    or not at all any more).
+    """
     if assignment.cancelled_at is not None:
         raise AssignmentError(_("Penugasan ini sudah dibatalkan."))
     assignment.cancelled_at = now
     db.session.flush()
+    apply_assignments(now)
 
 
 def covered_counts(assignment_ids: list[int]) -> dict[int, int]:

@@ -50,6 +50,11 @@ def sync_command(path: str | None, keep_missing: bool) -> None:
             click.echo(str(problem), err=True)
         click.echo("Sinkronisasi dibatalkan; tidak ada yang diubah.", err=True)
         sys.exit(1)
+    from lms.assignments.services import apply_assignments
+
+    # A course may have become mandatory (or retired, or got another deadline): enrol whoever
+    # owes it now and set their deadlines.
+    apply_assignments(utcnow())
     db.session.commit()
     click.echo(
         f"Baru: {len(report.created)}, diperbarui: {len(report.updated)}, "

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -106,6 +117,8 @@ class Enrollment(db.Model):
         Index("ix_enrollments_user_completed_on", "user_id", "completed_on"),
         # Reports: completions per month and JP per period, across everyone.
         Index("ix_enrollments_completed_on", "completed_on"),
+        # Reports and reminders: what is owed by when, per course.
+        Index("ix_enrollments_course_deadline", "course_id", "deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,6 +137,15 @@ class Enrollment(db.Model):
     #: The WIB calendar date of completion: JP count per calendar year from it.
     completed_on: Mapped[date | None] = mapped_column(Date)
     jp_earned: Mapped[int] = mapped_column(default=0)
+    #: The WIB day the course is owed by: the earliest deadline of the live assignments covering
+    #: the person, else course.toml's deadline of a mandatory course nobody assigned; empty when
+    #: not owed. Kept by :func:`lms.assignments.services.apply_assignments`, never set by hand.
+    deadline: Mapped[date | None] = mapped_column(Date)
+    #: The best submitted quiz score, the number of submitted attempts and whether one passed:
+    #: kept by :func:`lms.quiz.services.record_attempts` whenever an attempt is graded.
+    best_score: Mapped[float | None] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    quiz_passed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()

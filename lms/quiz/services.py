@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.courses.content import CourseSource, Problem
@@ -416,11 +416,31 @@ def _grade(attempt: Attempt) -> None:
     attempt.passed = attempt.score >= course.pass_mark
     db.session.flush()
     db.session.refresh(attempt)
+    record_attempts(attempt.enrollment_id)
     enrollment = db.session.get(Enrollment, attempt.enrollment_id)
     enrollment.last_activity_at = attempt.submitted_at
     from lms.courses.services import try_complete
 
     try_complete(enrollment, attempt.submitted_at)
+
+
+def record_attempts(enrollment_id: int) -> None:
+    """Store on the enrolment its best submitted score, attempt count and whether one passed.
+
+    One UPDATE with correlated subqueries over that enrolment's attempts (reports read these
+    columns instead of grouping every attempt).
+    """
+    submitted = (Attempt.enrollment_id == Enrollment.id, Attempt.submitted_at.is_not(None))
+    db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment_id)
+        .values(
+            best_score=select(func.max(Attempt.score)).where(*submitted).scalar_subquery(),
+            attempts=select(func.count(Attempt.id)).where(*submitted).scalar_subquery(),
+            quiz_passed=exists().where(*submitted, Attempt.passed.is_(True)),
+        )
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def close_if_expired(attempt: Attempt, now: datetime) -> bool:

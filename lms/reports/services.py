@@ -1,7 +1,9 @@
 """The numbers behind every report, aggregated in SQL.
 
-Everything is counted over *pairs*: a person and a course they are enrolled in or owe (assigned,
-or mandatory for everyone). Per pair: not started (no lesson done), in progress, completed, and
+Everything is counted over *pairs*: a person and a course they are enrolled in. Every course
+someone owes (assigned, or mandatory for everyone) is an enrolment carrying its deadline, made by
+``apply_assignments``; each enrolment also carries its best score, so reports read enrolments
+alone. Per pair: not started (no lesson done), in progress, completed, and
 overdue (owed, deadline before today in WIB, not completed). Completion % is completed pairs over
 all pairs. Scores are each pair's best submitted attempt. JP are those of completions whose WIB
 date falls in the chosen period (a calendar year by default).
@@ -17,16 +19,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 
-from sqlalchemy import Date, Select, and_, case, func, literal, select, union_all
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Role, User, UserRole
-from lms.assignments.services import owed_courses
 from lms.courses.models import Certificate, Course, Enrollment
 from lms.courses.services import JP_TARGET
 from lms.extensions import db
 from lms.org.models import Unit
-from lms.quiz.models import Attempt
 
 POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
 
@@ -84,77 +84,42 @@ def people(unit: Unit | None, filters: Filters, user_id: int | None = None) -> S
     return query
 
 
-def best_attempts() -> Select:
-    """Per enrolment: best submitted score, number of submitted attempts, passed at least once."""
-    return (
-        select(
-            Attempt.enrollment_id,
-            func.max(Attempt.score).label("best"),
-            func.count(Attempt.id).label("attempts"),
-            func.max(case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
-        )
-        .where(Attempt.submitted_at.is_not(None))
-        .group_by(Attempt.enrollment_id)
-    )
-
-
 def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Select:
-    """One row per (person in scope, course enrolled or owed), with what reports need of it.
+    """One row per (person in scope, course enrolled), with what reports need of it.
 
-    Enrolments and owed courses are read once each (UNION ALL), then grouped per pair: the
-    deadline is the earliest owed one, empty when the course is not owed.
+    Every owed course is an enrolment carrying its deadline (kept by
+    :func:`lms.assignments.services.apply_assignments`), and every enrolment carries its best
+    score (kept when an attempt is graded), so this is a plain join of enrolments to the people
+    in scope. ``attempts`` and ``passed`` are empty for a pair without a submitted attempt.
     """
     scope = people(unit, filters, user_id).subquery("scope")
-    owed = owed_courses().subquery("owed")
-    enrolled = select(
-        Enrollment.user_id, Enrollment.course_id, literal(None, Date).label("deadline")
-    )
-    owing = select(owed.c.user_id, owed.c.course_id, owed.c.deadline)
-    if filters.course_id:
-        enrolled = enrolled.where(Enrollment.course_id == filters.course_id)
-        owing = owing.where(owed.c.course_id == filters.course_id)
-    both = union_all(enrolled, owing).subquery("both")
-    keys = (
-        select(
-            both.c.user_id,
-            both.c.course_id,
-            scope.c.unit_id,
-            func.min(both.c.deadline).label("deadline"),
-        )
-        .join(scope, scope.c.user_id == both.c.user_id)
-        .group_by(both.c.user_id, both.c.course_id, scope.c.unit_id)
-        .subquery("keys")
-    )
-    best = best_attempts().subquery("best")
     start, end = filters.period
-    return (
-        select(
-            keys.c.user_id,
-            keys.c.course_id,
-            keys.c.unit_id,
-            Enrollment.id.label("enrollment_id"),
-            Enrollment.last_activity_at,
-            Enrollment.completed_at,
-            Enrollment.completed_on,
-            case(
-                (
-                    and_(Enrollment.completed_on >= start, Enrollment.completed_on < end),
-                    Enrollment.jp_earned,
-                ),
-                else_=0,
-            ).label("jp"),
-            keys.c.deadline,
-            best.c.best,
-            best.c.attempts,
-            best.c.passed,
-        )
-        .select_from(keys)
-        .outerjoin(
-            Enrollment,
-            (Enrollment.user_id == keys.c.user_id) & (Enrollment.course_id == keys.c.course_id),
-        )
-        .outerjoin(best, best.c.enrollment_id == Enrollment.id)
-    )
+    attempted = Enrollment.attempts > 0
+    query = select(
+        Enrollment.user_id,
+        Enrollment.course_id,
+        scope.c.unit_id,
+        Enrollment.id.label("enrollment_id"),
+        Enrollment.last_activity_at,
+        Enrollment.completed_at,
+        Enrollment.completed_on,
+        case(
+            (
+                and_(Enrollment.completed_on >= start, Enrollment.completed_on < end),
+                Enrollment.jp_earned,
+            ),
+            else_=0,
+        ).label("jp"),
+        Enrollment.deadline,
+        Enrollment.best_score.label("best"),
+        case((attempted, Enrollment.attempts), else_=None).label("attempts"),
+        case((attempted, case((Enrollment.quiz_passed.is_(True), 1), else_=0)), else_=None).label(
+            "passed"
+        ),
+    ).join(scope, scope.c.user_id == Enrollment.user_id)
+    if filters.course_id:
+        query = query.where(Enrollment.course_id == filters.course_id)
+    return query
 
 
 def figure_columns(p, today: date) -> list:

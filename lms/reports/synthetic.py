@@ -343,6 +343,7 @@ def seed(people: int, units: int, now: datetime, *, seed_value: int = 2025,
                     "source": "assigned" if assigned else "self",
                     "enrolled_at": at, "jp_earned": 0, "last_activity_at": None,
                     "completed_at": None, "completed_on": None,
+                    "best_score": None, "attempts": 0, "quiz_passed": False,
                 }  # fmt: skip
                 if started:
                     last = at + timedelta(days=rng.randint(0, 20))
@@ -356,9 +357,12 @@ def seed(people: int, units: int, now: datetime, *, seed_value: int = 2025,
                     )
                 if cid in quiz_courses and (done or (started and rng.random() < 0.3)):
                     tries = rng.choice([1, 1, 1, 2, 2, 3])
+                    row.update(attempts=tries, quiz_passed=done, best_score=None)
                     for n in range(1, tries + 1):
                         passed = done and n == tries
                         score = rng.uniform(70, 100) if passed else rng.uniform(20, 69)
+                        # What grading stores on the enrolment (lms.quiz.services).
+                        row["best_score"] = max(row["best_score"] or 0, round(score, 1))
                         attempts.append(
                             {
                                 "enrollment_id": eid,
@@ -399,6 +403,7 @@ def seed(people: int, units: int, now: datetime, *, seed_value: int = 2025,
     db.session.flush()
     from lms.assignments.services import apply_assignments
 
+    # Owed courses nobody took become enrolments, and every owed one gets its deadline.
     counter["assigned_not_started"] = apply_assignments(now)
     return {"people": made_people, "units": len(unit_rows), "courses": len(course_rows), **counter}
 

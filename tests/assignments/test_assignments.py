@@ -260,3 +260,83 @@ def test_deadline_in_the_past_is_refused(db, org, client, login_as):
     ).get_data(True)
     assert "Tenggat tidak boleh sebelum hari ini." in page
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
+
+
+def deadlines(db, course) -> dict[int, date | None]:
+    rows = select(Enrollment.user_id, Enrollment.deadline).where(Enrollment.course_id == course.id)
+    return dict(db.session.execute(rows).all())
+
+
+def test_enrolments_carry_the_earliest_deadline_and_cancelling_moves_it(db, org):
+    services.create_assignment(
+        org["etika"], scope="all", deadline=date(2026, 9, 30), by=None, now=NOW
+    )
+    early, _ = services.create_assignment(
+        org["etika"], scope="unit", unit=org["bidang"], deadline=date(2026, 6, 30), by=None, now=NOW
+    )
+    assert deadlines(db, org["etika"])[org["in_seksi"].id] == date(2026, 6, 30)
+    assert deadlines(db, org["etika"])[org["in_other"].id] == date(2026, 9, 30)
+    services.cancel_assignment(early, NOW)
+    assert deadlines(db, org["etika"])[org["in_seksi"].id] == date(2026, 9, 30)
+
+
+def test_cancelling_the_only_assignment_clears_the_deadline_but_keeps_the_enrolment(db, org):
+    only, _ = services.create_assignment(
+        org["etika"], scope="unit", unit=org["bidang"], deadline=date(2026, 6, 30), by=None, now=NOW
+    )
+    services.cancel_assignment(only, NOW)
+    assert deadlines(db, org["etika"]) == {org["in_bidang"].id: None, org["in_seksi"].id: None}
+
+
+def test_self_enrolment_gets_the_deadline_once_assigned(db, org):
+    from lms.courses.services import enroll
+
+    mine = enroll(org["in_other"], org["prompt"], NOW)
+    assert mine.deadline is None
+    services.create_assignment(
+        org["prompt"], scope="all", deadline=date(2026, 7, 31), by=None, now=NOW
+    )
+    db.session.refresh(mine)
+    assert (mine.source, mine.deadline) == ("self", date(2026, 7, 31))
+
+
+def test_mandatory_course_with_deadline_enrols_every_learner_until_assigned(db, org, tmp_path):
+    write_course(
+        tmp_path, slug="wajib", gift=None, lessons=1, mandatory=True, deadline=date(2026, 8, 17)
+    )
+    sync(tmp_path)
+    wajib = db.session.scalar(select(Course).where(Course.slug == "wajib"))
+    assert services.apply_assignments(NOW) == 4  # every active learner, not the inactive one
+    assert set(
+        db.session.scalars(select(Enrollment.source).where(Enrollment.course_id == wajib.id))
+    ) == {"mandatory"}
+    assert set(deadlines(db, wajib).values()) == {date(2026, 8, 17)}
+    assert services.apply_assignments(NOW) == 0  # idempotent
+    # Once HR assigns it, the assignment says who owes it by when.
+    services.create_assignment(
+        wajib, scope="unit", unit=org["seksi"], deadline=date(2026, 7, 1), by=None, now=NOW
+    )
+    assert deadlines(db, wajib) == {
+        org["in_opd"].id: None, org["in_bidang"].id: None,
+        org["in_seksi"].id: date(2026, 7, 1), org["in_other"].id: None,
+    }  # fmt: skip
+
+
+def test_deadline_update_is_one_statement_and_writes_nothing_twice(db, org):
+    services.create_assignment(
+        org["etika"], scope="all", deadline=date(2026, 9, 30), by=None, now=NOW
+    )
+    db.session.commit()
+    statements = []
+    engine = db.session.get_bind()
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, cursor.rowcount))
+
+    event.listen(engine, "after_cursor_execute", count)
+    try:
+        services.apply_assignments(NOW)
+    finally:
+        event.remove(engine, "after_cursor_execute", count)
+    updates = [c for s, c in statements if s.upper().startswith("UPDATE")]
+    assert updates == [0]

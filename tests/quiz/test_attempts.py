@@ -220,6 +220,17 @@ def test_best_attempt_counts(db, enrollment):
     assert services.quiz_passed(enrollment)
 
 
+def test_grading_stores_best_score_attempts_and_pass_on_the_enrolment(db, enrollment):
+    first = services.start_attempt(enrollment, T0)
+    services.submit_attempt(first, Form(right_form(first)), T0)
+    second = services.start_attempt(enrollment, T0)
+    services.submit_attempt(second, Form({}), T0)
+    db.session.refresh(enrollment)
+    assert enrollment.best_score == 100.0
+    assert enrollment.attempts == 2
+    assert enrollment.quiz_passed is True
+
+
 def test_review_shows_answers_only_as_the_setting_allows(client, login_as, course, db):
     login_as("learner")
     client.post(f"/courses/{course.slug}/enroll")

@@ -11,6 +11,7 @@ from lms.assignments import services as assignments
 from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
 from lms.quiz.models import Attempt
+from lms.quiz.services import record_attempts
 from tests.factories import make_unit, make_user, sync, write_course
 
 DEADLINE = date(2026, 6, 30)
@@ -27,6 +28,8 @@ def _attempt(enrollment: Enrollment, number: int, score: float, passed: bool) ->
             submitted_at=ASSIGNED_AT, score=score, passed=passed,
         )
     )  # fmt: skip
+    db.session.flush()
+    record_attempts(enrollment.id)  # as grading does
 
 
 def _complete(enrollment: Enrollment, on: date, jp: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from lms.reports import services
 from lms.reports.services import Filters
@@ -168,3 +168,15 @@ def test_person_report_rows(province):
     )
     late = services.person_courses(province["p3"], AFTER)[0]
     assert (late["status"], late["progress"]) == ("overdue", 0)
+
+
+def test_cancelled_assignment_stops_counting_as_assigned_and_overdue(db, province):
+    from sqlalchemy import select
+
+    from lms.assignments import services as assignments
+    from lms.assignments.models import Assignment
+
+    assignment = db.session.scalar(select(Assignment))
+    assignments.cancel_assignment(assignment, datetime(2026, 7, 1, 2, 0))
+    _rows, total = services.unit_report(province["kominfo"], Filters(year=2026), AFTER, "x")
+    assert (total.pairs, total.assigned, total.overdue) == (5, 0, 0)
