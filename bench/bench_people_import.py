@@ -24,45 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-FIRST = [
-    "Agus",
-    "Budi",
-    "Dewi",
-    "Eko",
-    "Fajar",
-    "Sri",
-    "Rina",
-    "Siti",
-    "Bambang",
-    "Wahyu",
-    "Yusuf",
-    "Nur",
-    "Dian",
-    "Ika",
-    "Hendra",
-    "Lestari",
-    "Andi",
-    "Rudi",
-    "Tri",
-    "Endang",
-]
-LAST = [
-    "Santoso",
-    "Wulandari",
-    "Prasetyo",
-    "Hidayat",
-    "Lestari",
-    "Nugroho",
-    "Setiawan",
-    "Kusuma",
-    "Rahmawati",
-    "Saputra",
-    "Susanti",
-    "Wibowo",
-    "Hartono",
-    "Aminah",
-    "Purnomo",
-]
+sys.path.insert(0, str(ROOT))
+from lms.reports.synthetic import FIRST, LAST  # noqa: E402 - one list of names for both
+
 FRONT = ["", "", "", "", "Dr.", "Ir.", "drg."]
 BACK = ["", "S.Kom.", "S.E.", "S.H.", "S.Sos.", "M.M.", "M.T.", "S.Kep., Ners", "A.Md.", "S.Pd."]
 OPD = ["Dinas", "Badan", "Biro", "RSUD", "UPT"]
