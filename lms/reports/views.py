@@ -413,7 +413,8 @@ def _course_rows(unit, filters, today):
         yield [*_figure_values(r), r.pass_rate, r.avg_attempts]
 
 
-def _people_columns() -> list[Column]:
+def _person_columns() -> list[Column]:
+    """Who a row is about: the same first columns in every export that names people."""
     return [
         Column(_("NIP"), 20),
         Column(_("Nama"), 32),
@@ -421,6 +422,12 @@ def _people_columns() -> list[Column]:
         Column(_("Jenis jabatan"), 14),
         Column(_("Golongan"), 9),
         Column(_("Unit kerja"), 36),
+    ]
+
+
+def _people_columns() -> list[Column]:
+    return [
+        *_person_columns(),
         Column(_("Kursus diikuti/ditugaskan"), 12),
         Column(_("Ditugaskan"), 11),
         Column(_("Belum mulai"), 11),
@@ -444,12 +451,7 @@ def _people_rows(unit, filters, today):
 
 def _jp_columns() -> list[Column]:
     return [
-        Column(_("NIP"), 20),
-        Column(_("Nama"), 32),
-        Column(_("Jabatan"), 28),
-        Column(_("Jenis jabatan"), 14),
-        Column(_("Golongan"), 9),
-        Column(_("Unit kerja"), 36),
+        *_person_columns(),
         Column(_("JP periode"), 10),
         Column(_("Kekurangan JP"), 12),
     ]
