@@ -147,13 +147,20 @@ def _reminders_admin(user: User, obj: Any) -> bool:
 
 
 def headed_paths(user: User) -> list[str]:
-    """Materialised paths of the units ``user`` heads (their sub-units start with these)."""
+    """Materialised paths of the units ``user`` heads (their sub-units start with these).
+
+    The menu and several rules ask this on every page; it is read once per request (``g``).
+    """
+    from flask import g, has_request_context
     from sqlalchemy import select
 
     from lms.extensions import db
     from lms.org.models import Unit
 
-    return list(db.session.scalars(select(Unit.path).where(Unit.head_id == user.id)))
+    cache = g.setdefault("headed_paths", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = list(db.session.scalars(select(Unit.path).where(Unit.head_id == user.id)))
+    return cache[user.id]
 
 
 def manages_unit(user: User, unit: Any) -> bool:
