@@ -228,10 +228,11 @@ def start_attempt(enrollment: Enrollment, now: datetime) -> Attempt:
     bank = active_questions(course.id)
     if not bank:
         raise QuizError(_("Kursus ini tidak memiliki kuis."))
-    used = len(attempts_of(enrollment))
+    previous = attempts_of(enrollment)
+    used = len(previous)
     if attempts_left(course, used) == 0:
         raise QuizError(_("Kesempatan mengerjakan kuis ini sudah habis."))
-    if any(a.passed for a in attempts_of(enrollment)) and course.show_answers == "always":
+    if any(a.passed for a in previous) and course.show_answers == "always":
         # Answers were shown after a passing attempt; another try would be an open book.
         raise QuizError(_("Anda sudah lulus kuis ini."))
     rng = random.SystemRandom()
