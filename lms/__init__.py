@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quiz import views as quiz
     from lms.reminders import views as reminders
     from lms.reports import views as reports
+    from lms.sso import views as sso
 
     features = (
         main,
@@ -141,10 +142,12 @@ def _register_blueprints(app: Flask) -> None:
         actions,
         assignments,
         reports,
+        sso,
     )
     for module in features:
         app.register_blueprint(module.bp)
     main.init_app(app)
+    sso.init_app(app)
 
 
 def _init_templates(app: Flask) -> None:

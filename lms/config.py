@@ -62,6 +62,15 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "LOGIN_MAX_FAILURES": _int(env, "LMS_LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int(env, "LMS_LOGIN_LOCK_MINUTES", 15),
         "PASSWORD_MIN_LENGTH": _int(env, "LMS_PASSWORD_MIN_LENGTH", 10),
+        # Single sign-on (OpenID Connect). Without LMS_OIDC_ISSUER there is no SSO at all.
+        "OIDC_ISSUER": env.get("LMS_OIDC_ISSUER", "").strip() or None,
+        "OIDC_CLIENT_ID": env.get("LMS_OIDC_CLIENT_ID", "").strip() or None,
+        "OIDC_CLIENT_SECRET": env.get("LMS_OIDC_CLIENT_SECRET") or None,
+        #: The claim carrying the NIP (a Keycloak mapper, say, on the profile scope).
+        "OIDC_NIP_CLAIM": env.get("LMS_OIDC_NIP_CLAIM", "").strip() or "nip",
+        "OIDC_SCOPES": env.get("LMS_OIDC_SCOPES", "").strip() or "openid email profile",
+        #: Create an account, unplaced (no unit), for someone the provider knows and Sinau not.
+        "OIDC_CREATE": _bool(env, "LMS_OIDC_CREATE", False),
         "DEMO_PASSWORD": env.get("LMS_DEMO_PASSWORD") or None,
         "COURSES_PATH": env.get("LMS_COURSES_PATH") or str(BASE_DIR / "courses"),
         "BASE_URL": env.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

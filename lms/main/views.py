@@ -190,10 +190,14 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
+        # Browsers check form-action on a form's redirects too: a feature whose form leads
+        # elsewhere (logout -> the SSO provider) adds that origin to CSP_FORM_ACTION.
+        form_action = " ".join(["'self'", *app.config.get("CSP_FORM_ACTION", ())])
         headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+            f"form-action {form_action}",
         )
         if current_user and current_user.is_authenticated:
             headers.setdefault("Cache-Control", "private, no-cache")

@@ -1,0 +1,1 @@
+"""Single sign-on with OpenID Connect (the provincial identity provider, e.g. Keycloak)."""
