@@ -75,7 +75,6 @@ def seed(db, people: int, units: int, items: int, today: date) -> None:
                 "active": True,
                 "must_change_password": False,
                 "session_version": 1,
-                "failed_logins": 0,
                 "created_at": now,
                 "updated_at": now,
             }

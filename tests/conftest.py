@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from lms import create_app
 from lms.config import testing_config
-from tests.factories import make_unit, make_user
+from tests.factories import make_session, make_unit, make_user
 
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -159,8 +159,10 @@ def login_as(client: FlaskClient, db) -> Callable:
             db.session.commit()
         else:
             user = role_or_user
+        key = make_session(user)
+        db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = f"{user.id}:{key}"
             session["_fresh"] = True
         return user
 

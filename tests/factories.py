@@ -41,6 +41,34 @@ def make_user(
     return user
 
 
+def make_session(user: User, method: str = "password", **fields) -> str:
+    """A live server-side session for ``user``; returns the key its cookies would carry."""
+    import hashlib
+    import secrets
+
+    from lms.accounts.models import UserSession
+
+    key = secrets.token_urlsafe(16)
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            key_hash=hashlib.sha256(key.encode()).hexdigest(),
+            user_version=user.session_version,
+            method=method,
+            **fields,
+        )
+    )
+    db.session.flush()
+    return key
+
+
+def login_id(user: User) -> str:
+    """What Flask-Login keeps in the session for ``user`` signed in on a new device."""
+    key = make_session(user)
+    db.session.commit()
+    return f"{user.id}:{key}"
+
+
 @functools.cache
 def _hash(password: str) -> str:
     from werkzeug.security import generate_password_hash

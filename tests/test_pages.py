@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy import select
 
 from lms.courses.models import Course
-from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
+from tests.factories import (
+    login_id,
+    make_item,
+    make_program,
+    make_unit,
+    make_user,
+    sync,
+    write_course,
+)
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 LIMIT = 150 * 1024
@@ -52,7 +60,7 @@ def pages(app, db, client, tmp_path):
     item = make_item(unit, person, make_program("Jatim Retret 2025"))
     db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = person.get_id()
+        session["_user_id"] = login_id(person)
     client.post("/courses/kursus-uji/enroll")
     start = client.post("/courses/kursus-uji/quiz/start")
     course = db.session.scalar(select(Course))

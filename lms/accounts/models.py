@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -60,13 +60,15 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     #: The person must choose a new password at the next login (after a reset).
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: Bumped on password change or reset: every other session then ends.
+    #: Bumped on password reset, deactivation or "keluar dari semua perangkat": every session
+    #: started under an older version ends.
     session_version: Mapped[int] = mapped_column(default=1)
     #: "id" or "en"; empty means the default (Bahasa Indonesia).
     locale: Mapped[str | None] = mapped_column(String(5))
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    #: First time the person chose a password from an emailed link or signed in; empty means
+    #: "not yet activated" (lms/activation invites these).
+    activated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -78,9 +80,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
 
+    #: The server-side session this request runs under (set at sign-in and by the user loader;
+    #: not a column).
+    session_key = None
+
     def get_id(self) -> str:
-        # The version makes a password reset end the sessions that came before it.
-        return f"{self.id}:{self.session_version}"
+        # The session cookie and the remember-me cookie both carry this: the person and a random
+        # key of one row in user_sessions, so logging out on the server ends both.
+        return f"{self.id}:{self.session_key}"
 
     # -- roles -------------------------------------------------------------------------------
     @property
@@ -114,3 +121,53 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+class UserSession(db.Model):
+    """One sign-in on one device: what "keluar" ends and what the account page lists."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: SHA-256 of the random key in the person's cookies; the key itself is never stored.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The person's session_version when it began: a later bump ends it.
+    user_version: Mapped[int]
+    #: "password", "sso", "activation" or "reset".
+    method: Mapped[str] = mapped_column(String(20))
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    ip: Mapped[str | None] = mapped_column(String(45))
+    #: The browser's User-Agent, cut to a readable length.
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    #: The provider's ID token of an SSO sign-in, kept to end the provider's session at logout.
+    id_token: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-ins from one address for one typed identifier (known or not).
+
+    Keyed by a hash of what was typed, not by account, so an unknown NIP is slowed exactly like
+    a real one and a stranger elsewhere cannot lock the owner out.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (
+        Index("uq_login_throttles_key_ip", "key_hash", "ip", unique=True),
+        Index("ix_login_throttles_last_failure_at", "last_failure_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the normalised identifier (NIP digits or lower-case email).
+    key_hash: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(45))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: No attempt from this address for this identifier is checked before this moment.
+    blocked_until: Mapped[datetime | None]

@@ -1,25 +1,38 @@
-"""Verbs on accounts: authenticate, create, change and reset passwords, deactivate."""
+"""Verbs on accounts: authenticate, create, change and reset passwords, deactivate, unlock."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
-from lms.accounts.models import Role, User
+from lms.accounts.models import LoginThrottle, Role, User
 from lms.accounts.nip import clean_nip
+from lms.accounts.sessions import end_all_sessions
 from lms.extensions import db
 from lms.i18n import gettext as _
 
-COMMON_PASSWORDS = {
-    "password123", "passw0rd123", "qwerty12345", "1234567890", "12345678910", "sinau12345",
-    "jatim12345", "indonesia1945", "bismillah123", "admin12345", "rahasia123", "jawatimur2025",
-}  # fmt: skip
+#: Words a person in Pemprov Jatim might build a password from; zxcvbn weighs them like its
+#: own lists of leaked passwords, names and common words.
+CONTEXT_WORDS = [
+    "sinau", "jatim", "jawatimur", "jawa", "timur", "surabaya", "pemprov", "provinsi", "indonesia",
+    "merdeka", "bismillah", "rahasia", "sandi", "katasandi", "admin", "pegawai", "asn", "pns",
+    "pppk", "bkd", "bpsdm", "dinas", "kominfo", "garuda", "pancasila", "emas", "retret",
+]  # fmt: skip
+#: zxcvbn's score from 0 to 4; 3 means about 10^8 guesses or more, the usual floor for accounts.
+MIN_PASSWORD_SCORE = 3
+#: A hash of nothing anyone knows, checked when the account does not exist or has no password,
+#: so a wrong identifier costs the same time as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
 
 
 class AccountError(ValueError):
@@ -42,14 +55,52 @@ def find_by_identifier(identifier: str) -> User | None:
     return db.session.scalar(select(User).where(User.nip == clean_nip(identifier)))
 
 
-def authenticate(identifier: str, password: str, now: datetime) -> LoginResult:
-    """Check a login; count failures and lock the account for a while after too many."""
+def identifier_key(identifier: str) -> str:
+    """A hash of what was typed, normalised as :func:`find_by_identifier` reads it."""
+    identifier = (identifier or "").strip()
+    normal = identifier.lower() if "@" in identifier else (clean_nip(identifier) or identifier)
+    return hashlib.sha256(f"login:{normal}".encode()).hexdigest()
+
+
+def _throttle_of(key: str, ip: str) -> LoginThrottle | None:
+    return db.session.scalar(
+        select(LoginThrottle).where(LoginThrottle.key_hash == key, LoginThrottle.ip == ip)
+    )
+
+
+def _count_failure(key: str, ip: str, now: datetime) -> None:
+    """One more failure for (identifier, address); past the free ones, a doubling wait."""
+    config = current_app.config
+    throttle = _throttle_of(key, ip)
+    if throttle is None:
+        throttle = LoginThrottle(key_hash=key, ip=ip, failures=0)
+        db.session.add(throttle)
+    elif throttle.last_failure_at < now - timedelta(days=1):
+        throttle.failures = 0  # yesterday's typos are forgiven
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    over = throttle.failures - config["LOGIN_FREE_FAILURES"]
+    if over >= 0:
+        minutes = min(2**over, config["LOGIN_MAX_DELAY_MINUTES"])
+        throttle.blocked_until = now + timedelta(minutes=minutes)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # the same first failure from a parallel request: count on that row
+        _count_failure(key, ip, now)
+
+
+def authenticate(identifier: str, password: str, now: datetime, ip: str | None) -> LoginResult:
+    """Check a sign-in. Failures slow down that identifier from that address only.
+
+    A known and an unknown identifier get the same message and cost the same password check, so
+    neither the answer nor its time tells whether an account exists.
+    """
     generic = _("NIP/email atau kata sandi salah.")
-    user = find_by_identifier(identifier)
-    if user is None or not user.password_hash:
-        return LoginResult(None, generic)
-    if user.locked_until and user.locked_until > now:
-        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+    key, ip = identifier_key(identifier), ip or "-"
+    throttle = _throttle_of(key, ip)
+    if throttle and throttle.blocked_until and throttle.blocked_until > now:
+        minutes = int((throttle.blocked_until - now).total_seconds() // 60) + 1
         return LoginResult(
             None,
             _(
@@ -57,39 +108,78 @@ def authenticate(identifier: str, password: str, now: datetime) -> LoginResult:
                 m=minutes,
             ),
         )
-    if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins = 0
-        db.session.flush()
+    user = find_by_identifier(identifier)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    if not check_password_hash(stored, password) or stored is _DUMMY_HASH:
+        _count_failure(key, ip, now)
         return LoginResult(None, generic)
     if not user.active:
         return LoginResult(
             None, _("Akun Anda tidak aktif. Silakan hubungi admin kepegawaian unit Anda.")
         )
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
-    db.session.flush()
+    if throttle is not None:
+        db.session.delete(throttle)
+        db.session.flush()
     return LoginResult(user)
 
 
+def unlock(user: User) -> int:
+    """Lift every sign-in delay on ``user``'s NIP and email, from every address (admin, HR)."""
+    keys = [identifier_key(v) for v in (user.nip, user.email) if v]
+    removed = db.session.execute(
+        delete(LoginThrottle)
+        .where(LoginThrottle.key_hash.in_(keys))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.flush()
+    return removed
+
+
+def delayed_addresses(user: User, now: datetime) -> int:
+    """How many addresses must wait before trying ``user``'s NIP or email again."""
+    keys = [identifier_key(v) for v in (user.nip, user.email) if v]
+    return db.session.scalar(
+        select(func.count(LoginThrottle.id)).where(
+            LoginThrottle.key_hash.in_(keys), LoginThrottle.blocked_until > now
+        )
+    )
+
+
+def password_login_allowed(user: User | None) -> bool:
+    """Whether LMS_PASSWORD_LOGIN lets ``user`` sign in with a password."""
+    mode = current_app.config["PASSWORD_LOGIN"]
+    if mode == "all":
+        return True
+    return mode == "admins" and user is not None and user.has_role(Role.ADMIN)
+
+
 def password_problem(password: str, user: User | None = None) -> str | None:
-    """Why ``password`` is too weak, or None when it is strong enough."""
+    """Why ``password`` is too weak, or None when it is strong enough.
+
+    Besides length and mixing letters with digits, zxcvbn estimates how many guesses the password
+    takes against its lists of leaked passwords (30,000), names and words, plus our own context
+    words and the person's own NIP, email and name.
+    """
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return _("Kata sandi minimal %(n)d karakter.", n=minimum)
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
         return _("Kata sandi harus memuat huruf dan angka.")
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
-        return _("Kata sandi ini terlalu mudah ditebak. Silakan pilih yang lain.")
+    personal: list[str] = []
     if user is not None:
         personal = [user.nip or "", (user.email or "").split("@")[0]]
         personal += [part for part in user.full_name.lower().split() if len(part) >= 4]
         if any(p and p.lower() in lowered for p in personal):
             return _("Kata sandi tidak boleh memuat NIP, email, atau nama Anda.")
+    # zxcvbn's cost grows with length; past 100 characters a password is long enough anyway.
+    verdict = zxcvbn(password[:100], user_inputs=CONTEXT_WORDS + [p for p in personal if p])
+    if verdict["score"] < MIN_PASSWORD_SCORE:
+        return _(
+            "Kata sandi ini terlalu mudah ditebak (mirip kata sandi yang sering dipakai atau "
+            "pernah bocor). Gunakan gabungan beberapa kata yang tidak berhubungan, angka, dan "
+            "tanda baca."
+        )
     return None
 
 
@@ -104,8 +194,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(_("Kata sandi baru harus berbeda dari yang lama."))
     user.set_password(new)
     user.must_change_password = False
-    user.session_version += 1
-    db.session.flush()
+    end_all_sessions(user, keep_current=True)
 
 
 def generate_password(length: int = 14) -> str:
@@ -122,10 +211,8 @@ def reset_password(user: User) -> str:
     temporary = generate_password()
     user.set_password(temporary)
     user.must_change_password = True
-    user.session_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
-    db.session.flush()
+    end_all_sessions(user)
+    unlock(user)
     return temporary
 
 

@@ -13,18 +13,28 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from lms.accounts import services
 from lms.accounts.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserForm
 from lms.accounts.models import Role, User
-from lms.extensions import db
+from lms.accounts.sessions import (
+    current_session,
+    describe_browser,
+    end_all_sessions,
+    end_current_session,
+    logout_redirect,
+    recent_sessions,
+    start_session,
+)
+from lms.audit.services import record
+from lms.extensions import client_address, db
 from lms.forms import options
 from lms.i18n import gettext as _
 from lms.i18n import utcnow
+from lms.limits import limit_login, limit_login_account
 from lms.org.services import unit_choices
 from lms.pagination import paginate
 from lms.policy import authorize, can
@@ -46,22 +56,42 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_login
+@limit_login_account
 def login():
-    """The login page: NIP or email, and a password."""
+    """The login page: NIP or email and a password (where LMS_PASSWORD_LOGIN allows), or SSO."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
-    if form.validate_on_submit():
-        result = services.authenticate(form.identifier.data, form.password.data, utcnow())
-        db.session.commit()
+    if form.validate_on_submit() and current_app.config["PASSWORD_LOGIN"] == "none":  # noqa: S105
+        flash(_("Masuk dengan kata sandi tidak tersedia. Silakan masuk dengan SSO."), "error")
+    elif form.validate_on_submit():
+        now = utcnow()
+        result = services.authenticate(
+            form.identifier.data, form.password.data, now, client_address()
+        )
+        if result.user is not None and not services.password_login_allowed(result.user):
+            message = _(
+                "Masuk dengan kata sandi tidak tersedia untuk akun Anda. Silakan masuk dengan SSO."
+            )
+            result = services.LoginResult(None, message)
         if result.user is None:
+            found = services.find_by_identifier(form.identifier.data)
+            record(
+                None,
+                "account.login_failed",
+                f"user:{found.id}" if found else None,
+                now=now,
+                ip=client_address(),
+                method="password",
+            )
+            db.session.commit()
             flash(result.error, "error")
             return render_template("accounts/login.html", form=form), 200
-        session.clear()  # a fresh session on login: no fixation
-        login_user(result.user, remember=form.remember.data)
-        session.permanent = True
+        start_session(result.user, "password", remember=form.remember.data, now=now)
+        db.session.commit()
         if result.user.must_change_password:
             flash(_("Silakan ganti kata sandi sementara Anda sebelum melanjutkan."), "info")
             return redirect(url_for("accounts.password"))
@@ -71,22 +101,46 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the session (POST with a CSRF token, so no other site can log a person out)."""
-    locale = session.get("locale") or getattr(current_user, "locale", None)
-    logout_user()
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    """End this session on the server (POST with a CSRF token, so no other site can log a
+    person out); with SSO, the provider's session is ended too where it supports that."""
+    row = end_current_session()
+    target = logout_redirect(row)
+    db.session.commit()
     flash(_("Anda telah keluar. Sampai jumpa!"), "success")
-    return redirect(url_for("accounts.login"))
+    return redirect(target or url_for("accounts.login"))
 
 
 @bp.route("/account")
 @login_required
 def profile():
-    """What Sinau holds about me (UU PDP: the right to see one's data)."""
+    """What Sinau holds about me (UU PDP: the right to see one's data) and my recent sign-ins."""
     authorize("account.view_own")
-    return render_template("accounts/profile.html", user=current_user)
+    return render_template(
+        "accounts/profile.html",
+        user=current_user,
+        sessions=recent_sessions(current_user),
+        current=current_session(),
+        describe_browser=describe_browser,
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/account/sessions/end-all", methods=["POST"])
+@login_required
+def end_all():
+    """Keluar dari semua perangkat: every session of mine ends, this one too."""
+    authorize("account.view_own")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ended = end_all_sessions(current_user)
+    record(current_user, "account.logout_all", f"user:{current_user.id}", ip=client_address(),
+           sessions=ended)  # fmt: skip
+    row = end_current_session()
+    target = logout_redirect(row)
+    db.session.commit()
+    flash(_("Anda telah keluar dari semua perangkat."), "success")
+    return redirect(target or url_for("accounts.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -102,9 +156,11 @@ def password():
             db.session.rollback()
             form.new.errors.append(str(exc))
         else:
+            record(current_user, "account.password_change", f"user:{current_user.id}",
+                   ip=client_address())  # fmt: skip
             db.session.commit()
-            login_user(current_user._get_current_object())  # stay logged in under the new version
-            flash(_("Kata sandi Anda telah diganti."), "success")
+            flash(_("Kata sandi Anda telah diganti. Sesi lain di perangkat lain telah diakhiri."),
+                  "success")  # fmt: skip
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form)
 
@@ -136,9 +192,15 @@ def _user_form(user: User | None) -> UserForm:
 
 def _checked_roles(form: UserForm, user: User | None) -> set[str] | None:
     roles = set(form.roles.data or [])
-    had_admin = bool(user and user.has_role(Role.ADMIN))
-    if (Role.ADMIN in roles) != had_admin and not can(current_user, "users.grant_admin"):
-        form.roles.errors.append(_("Hanya administrator yang dapat mengubah peran administrator."))
+    had = user.roles if user else set()
+    staff_roles = {Role.HR.value, Role.ADMIN.value}
+    if (roles ^ had) & staff_roles and not can(current_user, "users.grant_staff"):
+        form.roles.errors.append(
+            _(
+                "Hanya administrator yang dapat memberikan atau mencabut peran Kepegawaian "
+                "dan Administrator."
+            )
+        )
         return None
     return roles
 
@@ -167,6 +229,7 @@ def user_new():
             _apply(form, user)
             temporary = services.reset_password(user)
             _inherit_assignments()
+            _audit("account.create", user, roles=sorted(roles))
             db.session.commit()
             return _show_temporary_password(user, temporary, created=True)
     return render_template("accounts/user_form.html", form=form, user=None)
@@ -203,12 +266,21 @@ def user_edit(user_id: int):
                 )
             else:
                 _apply(form, user)
+                if roles != user.roles:
+                    _audit("account.roles_change", user, before=sorted(user.roles),
+                           after=sorted(roles))  # fmt: skip
                 user.set_roles(roles)
                 _inherit_assignments()
                 db.session.commit()
                 flash(_("Data %(name)s telah disimpan.", name=user.full_name), "success")
                 return redirect(url_for("accounts.user_edit", user_id=user.id))
-    return render_template("accounts/user_form.html", form=form, user=user, confirm=ConfirmForm())
+    return render_template(
+        "accounts/user_form.html",
+        form=form,
+        user=user,
+        confirm=ConfirmForm(),
+        delayed=services.delayed_addresses(user, utcnow()),
+    )
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
@@ -226,6 +298,7 @@ def user_set_active(user_id: int):
     else:
         services.set_active(user, activate)
         _inherit_assignments()
+        _audit("account.reactivate" if activate else "account.deactivate", user)
         db.session.commit()
         if activate:
             flash(_("Akun %(name)s diaktifkan kembali.", name=user.full_name), "success")
@@ -244,9 +317,30 @@ def user_reset_password(user_id: int):
     if not form.validate_on_submit():
         abort(400)
     temporary = services.reset_password(user)
+    _audit("account.temporary_password", user)
     db.session.commit()
     current_app.logger.info("password reset for user id %s by user id %s", user.id, current_user.id)
     return _show_temporary_password(user, temporary, created=False)
+
+
+@bp.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
+@login_required
+def user_unlock(user_id: int):
+    """Lift the sign-in delays that failed attempts put on a person's NIP and email."""
+    user = _get_user(user_id)
+    authorize("users.manage", user)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    lifted = services.unlock(user)
+    _audit("account.unlock", user, addresses=lifted)
+    db.session.commit()
+    flash(_("Penundaan masuk untuk %(name)s telah dicabut.", name=user.full_name), "success")
+    return redirect(url_for("accounts.user_edit", user_id=user.id))
+
+
+def _audit(action: str, user: User, **details) -> None:
+    record(current_user, action, f"user:{user.id}", ip=client_address(), **details)
 
 
 def _show_temporary_password(user: User, temporary: str, created: bool):

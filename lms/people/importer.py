@@ -610,7 +610,6 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
                 "created_at": now,
                 "updated_at": now,
                 "session_version": 1,
-                "failed_logins": 0,
                 "must_change_password": False,
             }
             for row in plan.inserts

@@ -299,7 +299,7 @@ def seed(people: int, units: int, now: datetime, *, seed_value: int = 2025,
                 "email": f"pegawai{first_user + i}@{DOMAIN}", "employment": "PNS",
                 "position": rng.choice(titles), "position_type": kind, "rank": rng.choice(ranks),
                 "unit_id": rng.choice(leaf_ids), "active": rng.random() > 0.01,
-                "session_version": 1, "failed_logins": 0, "must_change_password": False,
+                "session_version": 1, "must_change_password": False,
                 "created_at": now, "updated_at": now,
             }  # fmt: skip
 

@@ -204,3 +204,96 @@ def test_times_are_shown_in_wib(app):
     with app.test_request_context():
         assert wib(datetime(2026, 11, 27, 14, 30)) == "27 November 2026, 21.30 WIB"
         assert wib(datetime(2026, 12, 31, 17, 5)) == "1 Januari 2027, 00.05 WIB"
+
+
+def test_hr_cannot_manage_another_hr_officer(client, login_as, db):
+    login_as("hr")
+    other = make_user(unit=make_unit(), roles={"learner", "hr"})
+    db.session.commit()
+    assert client.get(f"/admin/users/{other.id}").status_code == 403
+    assert (
+        client.post(f"/admin/users/{other.id}", data=_user_form(other.unit_id)).status_code == 403
+    )
+    reset = client.post(f"/admin/users/{other.id}/reset-password")
+    assert reset.status_code == 403
+    assert "<code>" not in reset.get_data(as_text=True)
+    assert client.post(f"/admin/users/{other.id}/active", data={"active": "0"}).status_code == 403
+    db.session.refresh(other)
+    assert other.active and other.check_password(PASSWORD) and not other.must_change_password
+    assert other.full_name != "Budi Santoso, S.E."
+
+
+def test_hr_manages_learners_and_unit_heads(client, login_as, db):
+    login_as("hr")
+    unit = make_unit()
+    learner = make_user(unit=unit)
+    head = make_user(unit=unit, roles={"learner", "unit_head"})
+    db.session.commit()
+    for person in (learner, head):
+        assert client.get(f"/admin/users/{person.id}").status_code == 200
+        assert client.post(f"/admin/users/{person.id}/reset-password").status_code == 200
+        client.post(f"/admin/users/{person.id}/active", data={"active": "0"})
+        db.session.refresh(person)
+        assert not person.check_password(PASSWORD) and not person.active
+
+
+def test_admin_manages_hr_officers_and_admins(client, login_as, db):
+    login_as("admin")
+    officer = make_user(unit=make_unit(), roles={"learner", "hr"})
+    other_admin = make_user(roles={"admin"})
+    db.session.commit()
+    for person in (officer, other_admin):
+        assert client.post(f"/admin/users/{person.id}/reset-password").status_code == 200
+        db.session.refresh(person)
+        assert not person.check_password(PASSWORD)
+
+
+def test_hr_cannot_grant_the_hr_role(client, login_as, db):
+    login_as("hr")
+    unit = make_unit()
+    learner = make_user(unit=unit)
+    db.session.commit()
+    created = client.post("/admin/users/new", data=_user_form(unit.id, roles=["learner", "hr"]))
+    assert "Hanya administrator" in created.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.email == "budi@jatimprov.go.id")) is None
+    form = _user_form(unit.id, nip=learner.nip, email=learner.email, roles=["learner", "hr"])
+    edited = client.post(f"/admin/users/{learner.id}", data=form)
+    assert "Hanya administrator" in edited.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.roles == {"learner"}
+
+
+def test_hr_may_still_make_a_learner_a_unit_head(client, login_as, db):
+    login_as("hr")
+    unit = make_unit()
+    learner = make_user(unit=unit)
+    db.session.commit()
+    form = _user_form(unit.id, nip=learner.nip, email=learner.email, roles=["learner", "unit_head"])
+    assert client.post(f"/admin/users/{learner.id}", data=form).status_code == 302
+    db.session.refresh(learner)
+    assert learner.roles == {"learner", "unit_head"}
+
+
+def test_admin_grants_and_removes_the_hr_role(client, login_as, db):
+    login_as("admin")
+    unit = make_unit()
+    person = make_user(unit=unit)
+    db.session.commit()
+    form = _user_form(unit.id, nip=person.nip, email=person.email, roles=["learner", "hr"])
+    assert client.post(f"/admin/users/{person.id}", data=form).status_code == 302
+    db.session.refresh(person)
+    assert person.roles == {"learner", "hr"}
+    form["roles"] = ["learner"]
+    assert client.post(f"/admin/users/{person.id}", data=form).status_code == 302
+    db.session.refresh(person)
+    assert person.roles == {"learner"}
+
+
+def test_user_list_links_only_the_accounts_hr_may_manage(client, login_as, db):
+    login_as("hr")
+    learner = make_user(full_name="Sri Wahyuni")
+    officer = make_user(full_name="Joko Susilo", roles={"learner", "hr"})
+    db.session.commit()
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f'href="/admin/users/{learner.id}"' in page
+    assert f'href="/admin/users/{officer.id}"' not in page

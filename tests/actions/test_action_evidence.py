@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from lms.actions.evidence import sniff
 from lms.actions.models import ProgressUpdate
-from tests.factories import make_item, make_unit, make_user
+from tests.factories import login_id, make_item, make_unit, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -118,7 +118,7 @@ def test_file_just_over_the_limit_gets_the_forms_message(make_app, tmp_path):
         db.session.commit()
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = item.owner.get_id()
+            session["_user_id"] = login_id(item.owner)
         response = _post(client, item, PDF + b"0" * (1024 * 1024), "agak-besar.pdf")
         assert response.status_code == 200
         assert "Ukuran maksimum bukti dukung 1 MB" in response.get_data(as_text=True)
@@ -228,7 +228,7 @@ def test_with_csrf_on_the_form_works_and_a_huge_post_still_gets_the_message(make
         db.session.commit()
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = item.owner.get_id()
+            session["_user_id"] = login_id(item.owner)
         page = client.get(f"/actions/items/{item.id}/update").get_data(as_text=True)
         token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
         assert _post(client, item, PDF, "bukti.pdf", csrf_token=token).status_code == 302

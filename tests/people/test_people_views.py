@@ -13,7 +13,7 @@ from lms.accounts.models import User
 from lms.audit.models import AuditEvent
 from lms.i18n import utcnow
 from lms.people.views import parking
-from tests.factories import make_unit, make_user
+from tests.factories import login_id, make_unit, make_user
 from tests.people.files import csv_bytes, nip, person
 
 URL = "/admin/people/import"
@@ -120,7 +120,7 @@ def test_a_file_over_the_size_limit_is_refused(make_app, login_as):
 
         db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = login_id(user)
         data = csv_bytes([person(1)]) + b"x" * (2 * 1024 * 1024)
         response = _upload(client, data)
     assert response.status_code == 413

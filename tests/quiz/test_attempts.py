@@ -12,7 +12,7 @@ from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
 from lms.quiz import services
 from lms.quiz.models import Attempt, AttemptQuestion
-from tests.factories import make_user, sync, write_course
+from tests.factories import login_id, make_user, sync, write_course
 
 T0 = datetime(2026, 11, 27, 3, 0)
 
@@ -287,7 +287,7 @@ def test_other_learner_cannot_see_or_answer_an_attempt(app, client, login_as, en
     login_as_hr = make_user(roles={"learner", "hr"})
     db.session.commit()
     with hr.session_transaction() as session:
-        session["_user_id"] = login_as_hr.get_id()
+        session["_user_id"] = login_id(login_as_hr)
     assert hr.post(f"/attempts/{attempt.id}/submit").status_code == 403
     assert hr.get(f"/attempts/{attempt.id}").status_code == 302  # to the read-only review
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lms.courses import services as courses
 from lms.reminders import services
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
-from tests.factories import make_user
+from tests.factories import login_id, make_user
 from tests.reminders.conftest import DEADLINE, at
 
 
@@ -221,7 +221,7 @@ def test_bell_shows_unread_count_and_notifications_can_be_read(app, world, db, c
     remind(at(DEADLINE - timedelta(days=7)))
     late = world["late"]
     with client.session_transaction() as session:
-        session["_user_id"] = late.get_id()
+        session["_user_id"] = login_id(late)
     page = client.get("/").get_data(as_text=True)
     mine = db.session.scalars(select(Notification).where(Notification.user_id == late.id)).all()
     assert len(mine) == 2  # the deadline reminder and the "not started yet" nudge
