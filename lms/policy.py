@@ -71,15 +71,18 @@ def _staff(user: User, obj: Any) -> bool:
 
 @rule("users.manage")
 def _manage_user(user: User, target: User | None) -> bool:
-    """HR and admin manage accounts; only an admin touches an admin's account."""
-    if not is_staff(user):
+    """An admin manages every account; HR only those of people who hold neither the HR nor
+    the admin role (no officer resets a fellow officer's password and reads it)."""
+    if user.has_role(Role.ADMIN):
+        return True
+    if not user.has_role(Role.HR):
         return False
-    admin_target = target is not None and target.has_role(Role.ADMIN)
-    return not admin_target or user.has_role(Role.ADMIN)
+    return target is None or not is_staff(target)
 
 
-@rule("users.grant_admin")
-def _grant_admin(user: User, obj: Any) -> bool:
+@rule("users.grant_staff")
+def _grant_staff(user: User, obj: Any) -> bool:
+    """Only an admin grants or removes the HR and admin roles."""
     return user.has_role(Role.ADMIN)
 
 
