@@ -121,6 +121,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as accounts
     from lms.actions import views as actions
+    from lms.activation import views as activation
     from lms.assignments import views as assignments
     from lms.courses import views as courses
     from lms.main import views as main
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         assignments,
         reports,
         sso,
+        activation,
     )
     for module in features:
         app.register_blueprint(module.bp)

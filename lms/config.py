@@ -90,6 +90,11 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "SMTP_TIMEOUT": _int(env, "LMS_SMTP_TIMEOUT", 20),
         "MAIL_FROM": env.get("LMS_MAIL_FROM", "Sinau Pemprov Jatim <no-reply@jatimprov.go.id>"),
         "MAIL_MAX_ATTEMPTS": _int(env, "LMS_MAIL_MAX_ATTEMPTS", 5),
+        #: Emails sent per outbox run (every minute): a province-wide invitation is spread out.
+        "MAIL_BATCH": _int(env, "LMS_MAIL_BATCH", 1000),
+        # Emailed links: account activation, and "Lupa kata sandi".
+        "ACTIVATION_HOURS": _int(env, "LMS_ACTIVATION_HOURS", 72),
+        "RESET_HOURS": _int(env, "LMS_RESET_HOURS", 1),
         # Reminder rules: names switched off, and their timing.
         "REMIND_DISABLED": _list(env, "LMS_REMIND_DISABLED", []),
         "REMIND_COURSE_DAYS": _ints(env, "LMS_REMIND_COURSE_DAYS", [14, 7, 1]),

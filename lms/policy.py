@@ -86,6 +86,13 @@ def _grant_staff(user: User, obj: Any) -> bool:
     return user.has_role(Role.ADMIN)
 
 
+@rule("activation.manage")
+def _activation(user: User, obj: Any) -> bool:
+    """HR and admin see who has not activated their account and send invitations (to the
+    person's own email, so inviting a fellow officer opens nothing to the sender)."""
+    return is_staff(user)
+
+
 # -- courses and learning ------------------------------------------------------------------------
 
 

@@ -12,17 +12,20 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, render_template
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.i18n import utcnow
+from lms.reminders.emails import EMAILS, urgent_rules
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from lms.reminders.rules import RULES, Due
 
 CATEGORIES = ("course", "action", "escalation", "digest", "summary")
+#: Categories nobody can switch off by email: an activation or reset link must arrive.
+ALWAYS_EMAILED = ("account",)
 #: A claim older than this belongs to a sender that died; the message is tried again.
 STALE_CLAIM = timedelta(minutes=10)
 BATCH = 2000
@@ -87,6 +90,7 @@ def record(batch: list[Due], now: datetime) -> list[int]:
             NotificationSetting.user_id == User.id,
             NotificationSetting.category == Notification.category,
             NotificationSetting.email.is_(False),
+            Notification.category.not_in(ALWAYS_EMAILED),
         )
         for start in range(0, len(created), 500):
             chunk = created[start : start + 500]
@@ -141,8 +145,12 @@ def run_rules(now: datetime, names: Iterable[str] | None = None) -> dict[str, in
 # -- email ------------------------------------------------------------------------------------
 
 
-def compose(message: OutboxMessage) -> EmailMessage:
-    """The email of one notification: Indonesian, plain text plus HTML, with links."""
+def compose(message: OutboxMessage, *, reveal: bool = False) -> EmailMessage:
+    """The email of one notification: Indonesian, plain text plus HTML, with links.
+
+    Only the sender passes ``reveal``: without it a secret link (account activation, password
+    reset) is left out, so the admin reading the outbox cannot open someone else's account.
+    """
     notification = message.notification
     base = current_app.config["BASE_URL"]
     context = {
@@ -151,14 +159,19 @@ def compose(message: OutboxMessage) -> EmailMessage:
         "settings_link": f"{base}/notifications/settings",
         "name": notification.user.full_name,
     }
+    template = "email/notification"
+    kind = EMAILS.get(notification.rule)
+    if kind is not None:
+        template = kind.template
+        context.update(kind.context(notification, reveal))
     email = EmailMessage()
     email["Subject"] = f"[Sinau] {notification.title}"
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.to_address
     email["Message-ID"] = make_msgid(idstring=f"sinau-{message.id}")
     email["X-Sinau-Key"] = notification.key
-    email.set_content(render_template("email/notification.txt", **context))
-    email.add_alternative(render_template("email/notification.html", **context), subtype="html")
+    email.set_content(render_template(f"{template}.txt", **context))
+    email.add_alternative(render_template(f"{template}.html", **context), subtype="html")
     return email
 
 
@@ -210,14 +223,23 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 24 * 60))
 
 
-def deliver(now: datetime, limit: int = 1000) -> dict[str, int]:
-    """Send queued emails that are due; each is claimed first, so it is sent by one sender."""
+def deliver(now: datetime, limit: int | None = None) -> dict[str, int]:
+    """Send queued emails that are due; each is claimed first, so it is sent by one sender.
+
+    At most ``limit`` (``MAIL_BATCH``) per run; urgent emails (a password reset someone waits
+    for) go before the rest, so a province-wide invitation queued ahead does not delay them.
+    """
     counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     if not current_app.config["SMTP_HOST"]:
         return counts  # no SMTP: the outbox keeps the messages for the admin to read
+    limit = limit or current_app.config["MAIL_BATCH"]
+    order = [OutboxMessage.id]
+    if urgent := urgent_rules():
+        order.insert(0, case((Notification.rule.in_(urgent), 0), else_=1))
     due_ids = list(
         db.session.scalars(
             select(OutboxMessage.id)
+            .join(Notification, Notification.id == OutboxMessage.notification_id)
             .where(
                 or_(
                     and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
@@ -227,7 +249,7 @@ def deliver(now: datetime, limit: int = 1000) -> dict[str, int]:
                     ),
                 )
             )
-            .order_by(OutboxMessage.id)
+            .order_by(*order)
             .limit(limit)
         )
     )
@@ -245,13 +267,16 @@ def deliver(now: datetime, limit: int = 1000) -> dict[str, int]:
             if not retry_when_locked(lambda message_id=message_id: _claim(message_id, now)):
                 continue
             message = db.session.get(OutboxMessage, message_id)
-            if not message.notification.user.active:
+            kind = EMAILS.get(message.notification.rule)
+            if not message.notification.user.active or (
+                kind is not None and not kind.still_due(message.notification, now)
+            ):
                 message.status = "skipped"
                 db.session.commit()
                 counts["skipped"] += 1
                 continue
             try:
-                client.send_message(compose(message))
+                client.send_message(compose(message, reveal=True))
             except (smtplib.SMTPException, OSError) as exc:
                 _failed(message, now, str(exc), counts)
                 db.session.commit()
