@@ -41,8 +41,9 @@ from lms.reports.exports import Column, respond
 
 bp = Blueprint("activation", __name__, template_folder="templates")
 
+# In the menu right after "Pegawai" (at the end if that entry ever goes).
 NAV.insert(
-    next(i for i, entry in enumerate(NAV) if entry[0] == "accounts.users") + 1,
+    next((i + 1 for i, entry in enumerate(NAV) if entry[0] == "accounts.users"), len(NAV)),
     ("activation.index", _l("Aktivasi akun"), "activation.manage"),
 )
 
