@@ -10,7 +10,10 @@ each case alternates with the others, from a new address each time so no delay k
 - existing account without a password yet (imported, not activated)
 - existing account, right password (a full sign-in, for scale)
 
-Prints the median, min and max of each in milliseconds and the ratio unknown / existing.
+and the same for "Lupa kata sandi" (POST /forgot): an existing account with an email, an unknown
+NIP, an account without an email.
+
+Prints the median, min and max of each in milliseconds and the ratios unknown / existing.
 
     python bench/bench_login.py [--rounds 30]
 """
@@ -49,6 +52,7 @@ def main() -> None:
         upgrade()
         create_user(full_name="Rina", nip="199003152015032002", password=password)
         create_user(full_name="Budi", nip="198807122010011004")  # imported: no password
+        create_user(full_name="Sari", nip="199205182019032001", email="sari@bench.test")
         db.session.commit()
 
     cases = {
@@ -57,13 +61,20 @@ def main() -> None:
         "existing, no password yet": ("198807122010011004", "salah-sekali-123"),
         "existing, right password": ("199003152015032002", password),
     }
-    times: dict[str, list[float]] = {name: [] for name in cases}
+    forgot = {
+        "forgot: existing with email": "199205182019032001",
+        "forgot: unknown NIP": "197501012000031001",
+        "forgot: existing, no email": "198807122010011004",
+    }
+    times: dict[str, list[float]] = {name: [] for name in [*cases, *forgot]}
     client = app.test_client()
     address = 0
     for _ in range(args.rounds + 1):  # the first round warms up and is not counted
         for name, (identifier, secret) in cases.items():
             address += 1
-            environ = {"REMOTE_ADDR": f"10.{address // 65536}.{address // 256 % 256}.{address % 256}"}
+            environ = {
+                "REMOTE_ADDR": f"10.{address // 65536}.{address // 256 % 256}.{address % 256}"
+            }
             started = time.perf_counter()
             response = client.post(
                 "/login",
@@ -74,16 +85,27 @@ def main() -> None:
             assert response.status_code in (200, 302), response.status_code
             client.post("/logout", environ_base=environ)
             times[name].append(elapsed)
+        for name, identifier in forgot.items():
+            address += 1
+            environ = {
+                "REMOTE_ADDR": f"10.{address // 65536}.{address // 256 % 256}.{address % 256}"
+            }
+            started = time.perf_counter()
+            response = client.post("/forgot", data={"identifier": identifier}, environ_base=environ)
+            times[name].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
     for name, values in times.items():
         counted = values[1:]
         print(
             f"{name:28} median {statistics.median(counted):7.1f} ms"
             f"  min {min(counted):7.1f}  max {max(counted):7.1f}  (n={len(counted)})"
         )
-    ratio = statistics.median(times["unknown NIP"][1:]) / statistics.median(
-        times["existing, wrong password"][1:]
-    )
-    print(f"unknown / existing (wrong password), medians: {ratio:.2f}")
+    for unknown, existing in [
+        ("unknown NIP", "existing, wrong password"),
+        ("forgot: unknown NIP", "forgot: existing with email"),
+    ]:
+        ratio = statistics.median(times[unknown][1:]) / statistics.median(times[existing][1:])
+        print(f"{unknown} / {existing}, medians: {ratio:.2f}")
 
 
 if __name__ == "__main__":
