@@ -94,6 +94,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(
         app,
+    from lms.limits import init_app as init_limits
+
+    init_limits(app)
         locale_selector=select_locale,
         default_translation_directories=str(BASE_DIR / "lms" / "translations"),
     )

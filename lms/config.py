@@ -83,6 +83,27 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         # Email (reminders). Without LMS_SMTP_HOST the outbox fills and waits.
         "SMTP_HOST": env.get("LMS_SMTP_HOST", "").strip() or None,
         "SMTP_PORT": _int(env, "LMS_SMTP_PORT", 25),
+        # Uploaded spreadsheets are read within these bounds (lms/tabular.py).
+        "IMPORT_MAX_UNPACKED_MB": _int(env, "LMS_IMPORT_MAX_UNPACKED_MB", 200),
+        "IMPORT_MAX_ROWS": _int(env, "LMS_IMPORT_MAX_ROWS", 150_000),
+        "IMPORT_MAX_SECONDS": _int(env, "LMS_IMPORT_MAX_SECONDS", 60),
+        # Abuse limits (Flask-Limiter, lms/limits.py). memory:// counts per process: with several
+        # app servers or workers, point LMS_RATELIMIT_STORAGE_URL at Redis.
+        "RATELIMIT_ENABLED": _bool(env, "LMS_RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": env.get("LMS_RATELIMIT_STORAGE_URL", "").strip() or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("LMS_RATELIMIT_KEY_PREFIX", "").strip() or "sinau",
+        "RATELIMIT_HEADERS_ENABLED": _bool(env, "LMS_RATELIMIT_HEADERS", True),
+        # Redis down: count in this process's memory instead of failing every limited request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+        "PROXY_FIX": _int(env, "LMS_PROXY_FIX", 0),
+        "LIMIT_LOGIN": env.get("LMS_LIMIT_LOGIN") or "60 per minute; 600 per hour",
+        "LIMIT_LOGIN_ACCOUNT": env.get("LMS_LIMIT_LOGIN_ACCOUNT") or "10 per minute; 60 per hour",
+        "LIMIT_RESET": env.get("LMS_LIMIT_RESET") or "5 per minute; 30 per hour",
+        "LIMIT_RESET_ACCOUNT": env.get("LMS_LIMIT_RESET_ACCOUNT") or "3 per hour",
+        "LIMIT_ACTIVATION": env.get("LMS_LIMIT_ACTIVATION") or "10 per minute; 60 per hour",
+        "LIMIT_VERIFY": env.get("LMS_LIMIT_VERIFY") or "30 per minute",
+        "LIMIT_UPLOAD": env.get("LMS_LIMIT_UPLOAD") or "30 per hour",
         "SMTP_STARTTLS": _bool(env, "LMS_SMTP_STARTTLS", False),
         "SMTP_SSL": _bool(env, "LMS_SMTP_SSL", False),
         "SMTP_USER": env.get("LMS_SMTP_USER") or None,

@@ -53,6 +53,7 @@ from lms.forms import options
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow, wib_today
+from lms.limits import limit_upload
 from lms.org.models import Unit
 from lms.policy import authorize, can
 
@@ -388,6 +389,7 @@ def item(item_id: int):
 
 @bp.route("/items/<int:item_id>/update", methods=["GET", "POST"])
 @login_required
+@limit_upload
 def update_new(item_id: int):
     """Report progress (owners): a new percentage and status, a note, and evidence."""
     item = _get(ActionItem, item_id)
@@ -675,6 +677,7 @@ def _import_form() -> ImportForm:
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
+@limit_upload
 def import_upload():
     """Upload a CSV/XLSX of action items and see every row's problems before anything is saved."""
     authorize("actions.import")

@@ -27,6 +27,7 @@ from lms.extensions import db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _
 from lms.i18n import utcnow, wib_today
+from lms.limits import limit_verify
 from lms.policy import authorize, can
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -332,6 +333,7 @@ def verify_form():
 
 
 @bp.route("/verify/<code>")
+@limit_verify
 def verify(code: str):
     """Public: only name, course, JP, date, validity and a masked NIP."""
     certificate = services.find_certificate(code)

@@ -25,6 +25,7 @@ from lms.accounts.views import safe_next
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
+from lms.limits import retry_after_seconds
 from lms.org.models import Unit
 from lms.org.services import units_headed_by
 from lms.policy import authorize, can
@@ -139,6 +140,7 @@ ERROR_TITLES = {
     404: _l("Halaman tidak ditemukan"),
     405: _l("Metode tidak diizinkan"),
     413: _l("Berkas terlalu besar"),
+    429: _l("Terlalu banyak permintaan"),
     500: _l("Terjadi kesalahan pada server"),
 }
 
@@ -167,6 +169,21 @@ def init_app(app: Flask) -> None:
             mb=current_app.config["MAX_UPLOAD_MB"],
         )
         return render_template("errors/error.html", code=413, message=message), 413
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        seconds = retry_after_seconds()
+        if seconds < 120:
+            wait = _("%(n)d detik", n=seconds)
+        else:
+            wait = _("%(n)d menit", n=-(-seconds // 60))
+        message = _(
+            "Terlalu banyak permintaan. Silakan coba lagi dalam %(wait)s. Batas ini melindungi "
+            "akun dan layanan dari percobaan berulang.",
+            wait=wait,
+        )
+        page = render_template("errors/error.html", code=429, message=message)
+        return page, 429, {"Retry-After": str(seconds)}
 
     @app.errorhandler(500)
     def server_error(error):

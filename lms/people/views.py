@@ -10,6 +10,8 @@ from lms.audit.services import record
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import utcnow, wib_today
+from lms.limits import limit_upload
+from lms.pagination import check_page, page_number
 from lms.people import importer
 from lms.people.forms import ConfirmImportForm, ImportForm
 from lms.policy import authorize
@@ -30,6 +32,7 @@ def _limit() -> int:
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
+@limit_upload
 def import_upload():
     """Upload a SIASN/SIMPEG staff list; it is checked and shown before anything is saved."""
     authorize("people.import")
@@ -79,7 +82,8 @@ def import_preview(token: str):
     preview = upload.meta["preview"]
     problems = preview["problems"]
     pages = max((len(problems) + PROBLEMS_PER_PAGE - 1) // PROBLEMS_PER_PAGE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = page_number()
+    check_page(page, pages)
     shown = problems[(page - 1) * PROBLEMS_PER_PAGE : page * PROBLEMS_PER_PAGE]
     return render_template(
         "people/import_preview.html",
@@ -103,13 +107,17 @@ def import_confirm(token: str):
         abort(400)
     now = utcnow()
     back = redirect(url_for("people.import_preview", token=token))
-    plan = importer.prepare(
-        upload.read(),
-        upload.meta["filename"],
-        full=upload.meta["full"],
-        actor_id=current_user.id,
-        today=wib_today(now),
-    )
+    try:
+        plan = importer.prepare(
+            upload.read(),
+            upload.meta["filename"],
+            full=upload.meta["full"],
+            actor_id=current_user.id,
+            today=wib_today(now),
+        )
+    except importer.ImportFileError as exc:  # e.g. reading took longer than allowed this time
+        flash(str(exc), "error")
+        return back
     if not plan.ok:
         upload.meta["preview"] = plan.preview()
         parking.update(upload)

@@ -11,6 +11,7 @@ from lms.extensions import db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _
 from lms.i18n import utcnow
+from lms.limits import limit_upload
 from lms.policy import authorize
 from lms.quiz import gift, services
 from lms.quiz.forms import GiftUploadForm, QuizSettingsForm
@@ -189,6 +190,7 @@ def statistics(slug: str):
 
 @bp.route("/courses/<slug>/quiz/settings", methods=["GET", "POST"])
 @login_required
+@limit_upload
 def settings(slug: str):
     """Admin/HR change the quiz rules and may replace the question bank with a GIFT file."""
     course = _course(slug)

@@ -26,6 +26,7 @@ from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow, wib_today
 from lms.org.models import Unit
+from lms.pagination import check_page, page_number
 from lms.policy import authorize, can, headed_paths
 from lms.reports import charts, services
 from lms.reports.exports import Column, respond
@@ -117,16 +118,20 @@ class ListPage:
 
 
 def page_of(rows: list, page: int | None = None) -> ListPage:
+    """One page of an in-memory list; 404 for a page that is not there."""
     per_page = current_app.config["PAGE_SIZE"]
-    page = max(page or _int("page") or 1, 1)
-    return ListPage(rows[(page - 1) * per_page : page * per_page], page, per_page, len(rows))
+    page = page or page_number()
+    listed = ListPage(rows[(page - 1) * per_page : page * per_page], page, per_page, len(rows))
+    check_page(page, listed.pages)
+    return listed
 
 
 def page_query(query) -> ListPage:
     """One page of a multi-column select: a COUNT and a LIMIT/OFFSET."""
     per_page = current_app.config["PAGE_SIZE"]
-    page = max(_int("page") or 1, 1)
+    page = page_number()
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    check_page(page, math.ceil((total or 0) / per_page))
     items = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
     return ListPage(items, page, per_page, total or 0)
 
