@@ -7,6 +7,10 @@ the headers it accepts for them (compared after :func:`normalize_header`).
 
 Cells keep their type from XLSX (a NIP that Excel stored as a number must stay recognisable as
 one); CSV cells are strings.
+
+A file is read within :class:`ReadLimits` (unpacked size, data rows, time; from the app's
+``IMPORT_MAX_*`` settings), and a run of :data:`BLANK_RUN_END` blank rows ends the data, so a
+small upload cannot hold a worker for long: a 57 KiB workbook of 400,000 blank rows used to.
 """
 
 from __future__ import annotations
@@ -15,13 +19,22 @@ import codecs
 import csv
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
+from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
+
 from lms.i18n import gettext as _
+from lms.i18n import number as format_number
 
 #: Where to look for the header row: exports often start with a title and a blank line.
 HEADER_SEARCH_ROWS = 20
@@ -29,6 +42,15 @@ DELIMITERS = (";", ",", "\t", "|")
 
 #: Canonical column name -> accepted headers after :func:`normalize_header`, the preferred first.
 Aliases = Mapping[str, Sequence[str]]
+
+#: This many blank rows in a row end the data. Nothing real lies below a thousand empty rows,
+#: and a sheet formatted down to row 1,048,576 is then read in a moment.
+BLANK_RUN_END = 1000
+#: An XLSX part larger than RATIO_CHECK_BYTES unpacked may unpack to at most MAX_RATIO times its
+#: packed size. Real sheets unpack 5 to 15 times; a zip bomb (or a million formatted empty rows)
+#: hundreds of times.
+RATIO_CHECK_BYTES = 1024 * 1024
+MAX_RATIO = 100
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -67,6 +89,27 @@ class MissingColumns(TableError):
         self.missing = missing
         self.found = found
         self.blank = blank
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much of an uploaded file is read: unpacked XLSX size, data rows, and time."""
+
+    max_unpacked_mb: int = 200
+    max_rows: int = 150_000
+    max_seconds: float = 60
+
+    @classmethod
+    def configured(cls) -> ReadLimits:
+        """The app's ``IMPORT_MAX_*`` settings; the defaults outside an app (scripts)."""
+        if not has_app_context():
+            return cls()
+        config = current_app.config
+        return cls(
+            max_unpacked_mb=config["IMPORT_MAX_UNPACKED_MB"],
+            max_rows=config["IMPORT_MAX_ROWS"],
+            max_seconds=config["IMPORT_MAX_SECONDS"],
+        )
 
 
 @dataclass
@@ -140,16 +183,21 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(data: bytes, aliases: Aliases, required: Sequence[str] = ()) -> Table:
+def read_table(
+    data: bytes, aliases: Aliases, required: Sequence[str] = (), limits: ReadLimits | None = None
+) -> Table:
     """Read ``data`` (CSV or XLSX, judged by content, not by name) as a :class:`Table`.
 
     The header is the first row among the first :data:`HEADER_SEARCH_ROWS` that holds every
-    ``required`` column (XLSX: of the first sheet that has one). Raises :class:`TableError`.
+    ``required`` column (XLSX: of the first sheet that has one). Raises :class:`TableError`,
+    also while its rows are read: past ``limits`` (default: the app's), nothing more is read.
     """
+    limits = limits or ReadLimits.configured()
+    reading = _Reading(limits, time.monotonic() + limits.max_seconds)
     if not data.strip():
         raise TableError(_("Berkas kosong."))
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, aliases, required)
+        return _read_xlsx(data, aliases, required, reading)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise TableError(
             _(
@@ -158,7 +206,7 @@ def read_table(data: bytes, aliases: Aliases, required: Sequence[str] = ()) -> T
             )
         )
     text, warnings = _decode(data)
-    return _read_csv(text, warnings, aliases, required)
+    return _read_csv(text, warnings, aliases, required, reading)
 
 
 # -- CSV -----------------------------------------------------------------------------------------
@@ -215,7 +263,9 @@ def _sniff_delimiter(text: str, aliases: Aliases, required: Sequence[str]) -> st
     return most if counts[most] else ","
 
 
-def _read_csv(text: str, warnings: list[str], aliases: Aliases, required: Sequence[str]) -> Table:
+def _read_csv(
+    text: str, warnings: list[str], aliases: Aliases, required: Sequence[str], reading: _Reading
+) -> Table:
     first, newline, rest = text.partition("\n")
     if first[:4].lower() == "sep=" and len(first.rstrip("\r")) == 5:
         delimiter = first[4]  # Excel's own hint; Excel hides the line, so rows count from the next
@@ -224,7 +274,8 @@ def _read_csv(text: str, warnings: list[str], aliases: Aliases, required: Sequen
         delimiter = _sniff_delimiter(text, aliases, required)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _find_header(enumerate(reader, start=1), aliases, required, warnings, "csv")
+        rows = reading.timed(enumerate(reader, start=1))
+        return _find_header(rows, aliases, required, warnings, "csv", reading)
     except csv.Error:
         raise NotATable() from None
 
@@ -232,16 +283,15 @@ def _read_csv(text: str, warnings: list[str], aliases: Aliases, required: Sequen
 # -- XLSX ----------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, aliases: Aliases, required: Sequence[str]) -> Table:
+def _read_xlsx(data: bytes, aliases: Aliases, required: Sequence[str], reading: _Reading) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            is_workbook = "xl/workbook.xml" in archive.namelist()
+            members = archive.infolist()
     except zipfile.BadZipFile:
         raise NotATable() from None
-    if not is_workbook:
+    if not any(m.filename == "xl/workbook.xml" for m in members):
         raise NotATable()
-    from openpyxl import load_workbook
-
+    _check_unpacked(members, reading.limits)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged workbook
@@ -251,9 +301,9 @@ def _read_xlsx(data: bytes, aliases: Aliases, required: Sequence[str]) -> Table:
     errors: list[MissingColumns] = []
     for sheet in workbook.worksheets:
         sheet.reset_dimensions()  # some exporters write a wrong size; read every row
-        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        rows = reading.timed(enumerate(sheet.iter_rows(values_only=True), start=1))
         try:
-            table = _find_header(rows, aliases, required, [], "xlsx")
+            table = _find_header(rows, aliases, required, [], "xlsx", reading)
         except MissingColumns as exc:
             errors.append(exc)
             continue
@@ -266,6 +316,59 @@ def _read_xlsx(data: bytes, aliases: Aliases, required: Sequence[str]) -> Table:
     raise max(errors, key=lambda e: (not e.blank, len(e.found)))
 
 
+def _check_unpacked(members: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
+    """Refuse a workbook that unpacks to too much, or far more than real sheets do.
+
+    The sizes are the zip's own; Python's zipfile never unpacks more than a member declares.
+    """
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.max_unpacked_mb * 1024 * 1024:
+        raise TableError(
+            _(
+                "Isi berkas XLSX terlalu besar setelah dibuka (%(mb)s MB; paling besar %(max)s "
+                "MB). Bagi data menjadi beberapa berkas, lalu unggah lagi.",
+                mb=format_number(unpacked / 1024 / 1024, 0),
+                max=format_number(limits.max_unpacked_mb, 0),
+            )
+        )
+    for member in members:
+        if member.file_size > RATIO_CHECK_BYTES and member.file_size > MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise TableError(
+                _(
+                    "Berkas XLSX ini tidak wajar: isinya mengembang lebih dari %(n)d kali saat "
+                    "dibuka, biasanya karena ribuan baris kosong yang berformat. Hapus baris dan "
+                    "kolom kosong di bawah dan di samping data, simpan, lalu unggah lagi.",
+                    n=MAX_RATIO,
+                )
+            )
+
+
+def _sheet_size(sheet: ReadOnlyWorksheet) -> None:
+    """openpyxl's ``ReadOnlyWorksheet._get_size``, reading no further than ``<sheetData>``.
+
+    openpyxl looks for the optional ``<dimension>`` element on "end" events, so a sheet without
+    one (openpyxl's own write-only files, many exporters) is parsed to its last row while the
+    workbook opens: 40 s for 400,000 empty rows, before any limit here can stop it. Start
+    events give the same answer at once.
+    """
+    with sheet._get_source() as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                boundaries = SheetDimension.from_tree(element).boundaries
+                if boundaries is not None:
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = (
+                        boundaries
+                    )
+                return
+            if element.tag == DATA_TAG:
+                return
+
+
+ReadOnlyWorksheet._get_size = _sheet_size
+
+
 def _closing(rows: Iterator, workbook) -> Iterator:
     try:
         yield from rows
@@ -274,6 +377,28 @@ def _closing(rows: Iterator, workbook) -> Iterator:
 
 
 # -- header and rows -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """The limits of one file's reading, and when its time is up."""
+
+    limits: ReadLimits
+    deadline: float
+
+    def timed(self, numbered: Iterator[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
+        """``numbered``, stopped with a :class:`TableError` once the deadline has passed."""
+        for item in numbered:
+            if time.monotonic() > self.deadline:
+                raise TableError(
+                    _(
+                        "Berkas ini terlalu lama dibaca (lebih dari %(n)s detik) dan tidak "
+                        "diproses. Hapus baris dan kolom kosong di bawah dan di samping data, "
+                        "atau bagi menjadi beberapa berkas, lalu unggah lagi.",
+                        n=format_number(self.limits.max_seconds, 0),
+                    )
+                )
+            yield item
 
 
 def _filled(row: Sequence[Any]) -> bool:
@@ -286,6 +411,7 @@ def _find_header(
     required: Sequence[str],
     warnings: list[str],
     kind: str,
+    reading: _Reading,
 ) -> Table:
     best: dict[str, int] = {}
     blank = True
@@ -294,7 +420,7 @@ def _find_header(
         blank = blank and not _filled(row)
         columns, headers, ignored = map_columns(row, aliases)
         if columns and all(name in columns for name in required):
-            rows = _data_rows(numbered, number)
+            rows = _data_rows(numbered, number, reading.limits)
             return Table(row, number, columns, headers, ignored, rows, warnings, kind)
         if len(columns) > len(best):
             best = columns
@@ -303,11 +429,28 @@ def _find_header(
     raise MissingColumns([name for name in required if name not in best], best, blank)
 
 
-def _data_rows(numbered: Iterator[tuple[int, Any]], number: int) -> Iterator[tuple[int, list]]:
+def _data_rows(
+    numbered: Iterator[tuple[int, Any]], number: int, limits: ReadLimits
+) -> Iterator[tuple[int, list]]:
+    count = blank_run = 0
     try:
         for number, row in numbered:  # the last number tells where a broken row is
-            if _filled(row):
-                yield number, list(row)
+            if not _filled(row):
+                blank_run += 1
+                if blank_run >= BLANK_RUN_END:
+                    return
+                continue
+            blank_run = 0
+            count += 1
+            if count > limits.max_rows:
+                raise TableError(
+                    _(
+                        "Berkas memuat lebih dari %(n)s baris data. Bagi menjadi beberapa "
+                        "berkas, lalu unggah satu per satu.",
+                        n=format_number(limits.max_rows, 0),
+                    )
+                )
+            yield number, list(row)
     except csv.Error:
         raise TableError(
             _("Berkas CSV rusak di sekitar baris %(n)d; periksa tanda kutipnya.", n=number + 1)
