@@ -92,11 +92,11 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
-    babel.init_app(
-        app,
     from lms.limits import init_app as init_limits
 
     init_limits(app)
+    babel.init_app(
+        app,
         locale_selector=select_locale,
         default_translation_directories=str(BASE_DIR / "lms" / "translations"),
     )
