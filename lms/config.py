@@ -79,10 +79,6 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         #: Evidence files; empty means ``<instance>/uploads`` (set in create_app).
         "UPLOAD_PATH": env.get("LMS_UPLOAD_PATH") or None,
         "MAX_UPLOAD_MB": _int(env, "LMS_MAX_UPLOAD_MB", 10),
-        "LOG_LEVEL": env.get("LMS_LOG_LEVEL", "INFO"),
-        # Email (reminders). Without LMS_SMTP_HOST the outbox fills and waits.
-        "SMTP_HOST": env.get("LMS_SMTP_HOST", "").strip() or None,
-        "SMTP_PORT": _int(env, "LMS_SMTP_PORT", 25),
         # Uploaded spreadsheets are read within these bounds (lms/tabular.py).
         "IMPORT_MAX_UNPACKED_MB": _int(env, "LMS_IMPORT_MAX_UNPACKED_MB", 200),
         "IMPORT_MAX_ROWS": _int(env, "LMS_IMPORT_MAX_ROWS", 150_000),
@@ -104,6 +100,10 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "LIMIT_ACTIVATION": env.get("LMS_LIMIT_ACTIVATION") or "10 per minute; 60 per hour",
         "LIMIT_VERIFY": env.get("LMS_LIMIT_VERIFY") or "30 per minute",
         "LIMIT_UPLOAD": env.get("LMS_LIMIT_UPLOAD") or "30 per hour",
+        "LOG_LEVEL": env.get("LMS_LOG_LEVEL", "INFO"),
+        # Email (reminders). Without LMS_SMTP_HOST the outbox fills and waits.
+        "SMTP_HOST": env.get("LMS_SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": _int(env, "LMS_SMTP_PORT", 25),
         "SMTP_STARTTLS": _bool(env, "LMS_SMTP_STARTTLS", False),
         "SMTP_SSL": _bool(env, "LMS_SMTP_SSL", False),
         "SMTP_USER": env.get("LMS_SMTP_USER") or None,
