@@ -46,6 +46,8 @@ def _check_and_default(app: Flask) -> None:
         raise ConfigurationError("SECRET_KEY must be set when LMS_ENV=production")
     if production and not app.config["SQLALCHEMY_DATABASE_URI"]:
         raise ConfigurationError("DATABASE_URL must be set when LMS_ENV=production")
+    if app.config["PASSWORD_LOGIN"] not in {"all", "admins", "none"}:
+        raise ConfigurationError("LMS_PASSWORD_LOGIN must be one of: all, admins, none")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_path = Path(app.instance_path) / "sinau.sqlite"
@@ -108,17 +110,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = lazy_gettext("Silakan masuk terlebih dahulu.")
     login_manager.session_protection = "basic"
 
-    from lms.accounts.models import User
+    from lms.accounts.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(token: str) -> User | None:
-        user_id, _, version = token.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or str(user.session_version) != version:
-            return None
-        return user
+    login_manager.user_loader(load_user)
 
 
 def _register_blueprints(app: Flask) -> None:

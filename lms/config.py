@@ -59,8 +59,12 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": _int(env, "LMS_SESSION_HOURS", 12) * 3600,
         # A token lives as long as the session: a long lesson must not expire its form.
         "WTF_CSRF_TIME_LIMIT": None,
-        "LOGIN_MAX_FAILURES": _int(env, "LMS_LOGIN_MAX_FAILURES", 5),
-        "LOGIN_LOCK_MINUTES": _int(env, "LMS_LOGIN_LOCK_MINUTES", 15),
+        "REMEMBER_DAYS": _int(env, "LMS_REMEMBER_DAYS", 30),
+        # Failed sign-ins for one identifier from one address: free ones, then a doubling wait.
+        "LOGIN_FREE_FAILURES": _int(env, "LMS_LOGIN_FREE_FAILURES", 5),
+        "LOGIN_MAX_DELAY_MINUTES": _int(env, "LMS_LOGIN_MAX_DELAY_MINUTES", 15),
+        #: Who may sign in with a password: all, admins (everyone else uses SSO) or none.
+        "PASSWORD_LOGIN": (env.get("LMS_PASSWORD_LOGIN", "all").strip().lower() or "all"),
         "PASSWORD_MIN_LENGTH": _int(env, "LMS_PASSWORD_MIN_LENGTH", 10),
         # Single sign-on (OpenID Connect). Without LMS_OIDC_ISSUER there is no SSO at all.
         "OIDC_ISSUER": env.get("LMS_OIDC_ISSUER", "").strip() or None,
