@@ -192,7 +192,15 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def force_password_change():
-        allowed = {"accounts.password", "accounts.logout", "main.set_language", "static"}
+        allowed = {
+            "accounts.password",
+            "accounts.logout",
+            "main.set_language",
+            "static",
+            # A link from "Lupa kata sandi" or an invitation sets a new password just as well.
+            "activation.activate",
+            "activation.reset",
+        }
         if (
             current_user.is_authenticated
             and current_user.must_change_password

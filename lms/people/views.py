@@ -186,6 +186,7 @@ def summary_message(counts: dict[str, int]) -> str:
 def no_password_note() -> str:
     """Why new people cannot log in yet, and what HR can do about it."""
     return _(
-        "Pegawai baru belum memiliki kata sandi sehingga belum dapat masuk. Admin kepegawaian "
-        "dapat mengatur ulang kata sandi mereka satu per satu dari halaman Pegawai."
+        "Pegawai baru belum memiliki kata sandi sehingga belum dapat masuk. Kirim undangan "
+        "aktivasi lewat email dari halaman Aktivasi akun; bagi yang tidak memiliki email, "
+        "buat kata sandi sementara dari halaman Pegawai."
     )
