@@ -33,9 +33,11 @@ from lms.forms import BaseForm, options
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow, wib_today
+from lms.limits import limit_activation, limit_reset, limit_reset_account
 from lms.main.views import NAV
 from lms.org.models import Unit
 from lms.org.services import unit_choices
+from lms.pagination import check_page, page_number
 from lms.policy import authorize
 from lms.reports.exports import Column, respond
 
@@ -86,11 +88,9 @@ def _crumbs(unit: Unit | None) -> list[tuple[int, str]]:
 
 
 def _page_number(total: int, per_page: int) -> int:
-    """``?page=`` within 1..pages; a page past the end is a 404 (never a 500)."""
-    page = request.args.get("page", 1, type=int)
-    pages = max(math.ceil(total / per_page), 1)
-    if page < 1 or page > pages:
-        abort(404)
+    """``?page=`` within 1..pages; anything else is a 404 (never a 500), as on every list."""
+    page = page_number()
+    check_page(page, math.ceil(total / per_page))
     return page
 
 
@@ -315,12 +315,14 @@ def export(fmt: str, unit_id: int | None):
 
 
 @bp.route("/activate/<token>", methods=["GET", "POST"])
+@limit_activation
 def activate(token: str):
     """Choose a password from the invitation link; then the person is signed in."""
     return _set_password(token, services.ACTIVATION)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@limit_activation
 def reset(token: str):
     """Choose a new password from a "Lupa kata sandi" link; every other session ends."""
     return _set_password(token, services.RESET)
@@ -361,6 +363,8 @@ def _set_password(token: str, purpose: str):
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@limit_reset
+@limit_reset_account
 def forgot():
     """Lupa kata sandi: the same answer, in about the same time, whether or not the account
     exists; the link goes out by email through the outbox."""

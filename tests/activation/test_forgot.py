@@ -166,3 +166,19 @@ def test_no_reset_for_someone_who_signs_in_with_sso(app, client, db):
     assert (
         "semua pegawai masuk dengan SSO" in page and '<form method="post" novalidate>' not in page
     )
+
+
+def test_reset_requests_for_one_identifier_are_limited_from_any_address(client, db):
+    """Nobody floods a mailbox: the fourth request within the hour is refused, known or not."""
+    person = make_user(unit=make_unit(), email="sari@jatimprov.go.id")
+    db.session.commit()
+    for identifier in (person.nip, "199001012015031999"):
+        answers = [
+            client.post(
+                "/forgot",
+                data={"identifier": identifier},
+                environ_base={"REMOTE_ADDR": f"10.9.0.{n}"},
+            ).status_code
+            for n in range(4)
+        ]
+        assert answers == [200, 200, 200, 429]
