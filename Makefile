@@ -5,22 +5,32 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := lms
 
-.PHONY: run serve test lint format install install-dev translations messages db demo courses clean
+.PHONY: run serve test lint format install install-dev lock translations messages db demo courses clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# requirements*.txt are locks: every transitive dependency pinned, with hashes (`make lock`).
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+## Re-lock after changing requirements.in or requirements-dev.in: hashes of PyPI's files only.
+PIP_COMPILE = PIP_CONFIG_FILE=/dev/null $(VENV)/tools/bin/pip-compile --quiet --generate-hashes \
+	--strip-extras --no-emit-find-links --no-emit-index-url --index-url https://pypi.org/simple
+lock:
+	$(PYTHON) -m venv $(VENV)/tools
+	$(VENV)/tools/bin/pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 ## Compile the translation catalogues (.po -> .mo); the .mo files are build output.
 translations: install
