@@ -1,15 +1,18 @@
-"""Every route x every role: who gets the page, who is sent to log in, who gets 403.
+"""Every method of every route x every role: who gets the page, who is sent to log in, who
+gets 403.
 
-A new route without a row here fails ``test_every_route_has_an_expectation``: decide who may
-use it before it ships.
+A new route without a row here fails ``test_every_route_has_an_expectation``, and a method a
+route accepts but its row does not name fails ``test_every_method_of_every_route_is_checked``:
+decide who may use it before it ships.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from sqlalchemy import select
 
 from lms.assignments import services as assignments
@@ -22,40 +25,48 @@ from tests.conftest import migrated
 from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
 
 ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
+#: Everyone, visitors included, gets the page (200) or a redirect that is not to the login page.
 PUBLIC = "public"
+#: The route exists but answers 404 to everyone while its feature is not configured (SSO without
+#: LMS_OIDC_ISSUER).
+NOT_CONFIGURED = "not_configured"
 MEMBERS = {"learner", "unit_head", "hr", "admin"}
 STAFF = {"hr", "admin"}
 NOBODY: set[str] = set()
 #: HR imports for any unit; a unit head (of the new unit login_as gives them) for their own.
 IMPORTERS = {"unit_head", "hr"}
 
-# endpoint -> (HTTP method, roles allowed, or PUBLIC)
+# endpoint -> (HTTP methods, roles allowed, or PUBLIC, or NOT_CONFIGURED). Name every method the
+# route accepts, space-separated ("GET POST"); each is tried by every role. A POST carries an empty
+# form: an allowed role gets the form back with its errors (200), a redirect, or 400, never 403.
 EXPECTED: dict[str, tuple[str, object]] = {
     "main.index": ("GET", PUBLIC),
     "main.healthz": ("GET", PUBLIC),
     "main.privacy": ("GET", PUBLIC),
     "main.set_language": ("POST", PUBLIC),
-    "accounts.login": ("GET", PUBLIC),
+    "accounts.login": ("GET POST", PUBLIC),
     "accounts.logout": ("POST", PUBLIC),
     "accounts.profile": ("GET", MEMBERS),
-    "accounts.password": ("GET", MEMBERS),
+    "accounts.end_all": ("POST", MEMBERS),
+    "accounts.password": ("GET POST", MEMBERS),
     "accounts.users": ("GET", STAFF),
-    "accounts.user_new": ("GET", STAFF),
-    "accounts.user_edit": ("GET", STAFF),
+    "accounts.user_new": ("GET POST", STAFF),
+    "accounts.user_edit": ("GET POST", STAFF),
     "accounts.user_set_active": ("POST", STAFF),
     "accounts.user_reset_password": ("POST", STAFF),
+    "accounts.user_unlock": ("POST", STAFF),
     "activation.index": ("GET", STAFF),
     "activation.people": ("GET", STAFF),
     "activation.invite": ("POST", STAFF),
     "activation.send": ("POST", STAFF),
     "activation.export": ("GET", STAFF),
     # The emailed links (the world's token opens nothing: a page says why) and "Lupa kata sandi".
-    "activation.activate": ("GET", PUBLIC),
-    "activation.reset": ("GET", PUBLIC),
-    "activation.forgot": ("GET", PUBLIC),
+    "activation.activate": ("GET POST", PUBLIC),
+    "activation.reset": ("GET POST", PUBLIC),
+    "activation.forgot": ("GET POST", PUBLIC),
     "org.units": ("GET", STAFF),
-    "org.unit_new": ("GET", STAFF),
-    "org.unit_edit": ("GET", STAFF),
+    "org.unit_new": ("GET POST", STAFF),
+    "org.unit_edit": ("GET POST", STAFF),
     "courses.catalogue": ("GET", MEMBERS),
     "courses.course": ("GET", MEMBERS),
     "courses.enroll": ("POST", MEMBERS),
@@ -75,15 +86,15 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "quiz.submit": ("POST", NOBODY),
     "quiz.review": ("GET", STAFF),
     "quiz.statistics": ("GET", STAFF),
-    "quiz.settings": ("GET", STAFF),
+    "quiz.settings": ("GET POST", STAFF),
     "reminders.notifications": ("GET", MEMBERS),
     "reminders.mark_read": ("POST", NOBODY),  # the world person's notification
     "reminders.mark_all_read": ("POST", MEMBERS),
-    "reminders.settings": ("GET", MEMBERS),
+    "reminders.settings": ("GET POST", MEMBERS),
     "reminders.admin": ("GET", {"admin"}),
     "reminders.message": ("GET", {"admin"}),
     "reminders.resend": ("POST", {"admin"}),
-    "people.import_upload": ("GET", STAFF),
+    "people.import_upload": ("GET POST", STAFF),
     "people.import_preview": ("GET", STAFF),
     "people.import_confirm": ("POST", STAFF),
     "people.import_cancel": ("POST", STAFF),
@@ -92,24 +103,24 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "actions.index": ("GET", MEMBERS),
     "actions.mine": ("GET", MEMBERS),
     "actions.unit_plan": ("GET", STAFF),
-    "actions.item_new": ("GET", NOBODY),
+    "actions.item_new": ("GET POST", NOBODY),
     "actions.item": ("GET", STAFF),
-    "actions.item_edit": ("GET", NOBODY),
-    "actions.update_new": ("GET", NOBODY),
+    "actions.item_edit": ("GET POST", NOBODY),
+    "actions.update_new": ("GET POST", NOBODY),
     "actions.comment_new": ("POST", STAFF),
     "actions.review": ("POST", NOBODY),
     "actions.evidence": ("GET", STAFF),
     "actions.overview": ("GET", STAFF),
     "actions.overview_csv": ("GET", STAFF),
     "actions.overview_xlsx": ("GET", STAFF),
-    "actions.import_upload": ("GET", IMPORTERS),
+    "actions.import_upload": ("GET POST", IMPORTERS),
     "actions.import_confirm": ("POST", IMPORTERS),
     "actions.import_template": ("GET", IMPORTERS),
     "actions.programs": ("GET", STAFF),
-    "actions.program_new": ("GET", STAFF),
-    "actions.program_edit": ("GET", STAFF),
+    "actions.program_new": ("GET POST", STAFF),
+    "actions.program_edit": ("GET POST", STAFF),
     "assignments.index": ("GET", STAFF),
-    "assignments.new": ("GET", STAFF),
+    "assignments.new": ("GET POST", STAFF),
     "assignments.cancel": ("POST", STAFF),
     "reports.index": ("GET", {"unit_head", "hr", "admin"}),  # a unit head goes to their unit
     # The world unit is not the unit head's (login_as makes them head of a new unit): 403.
@@ -149,6 +160,23 @@ ACTION_EXPECTED: dict[str, set[str]] = {
     "actions.program_edit": set(),
 }
 
+#: The routes about one person's account, tried on each kind of account below (the world's
+#: learner in EXPECTED is one of them).
+ACCOUNT_ROUTES = [
+    "accounts.user_edit",
+    "accounts.user_reset_password",
+    "accounts.user_set_active",
+    "accounts.user_unlock",
+]
+#: Whose account, by the roles the person holds -> who may manage it. HR manages learners and
+#: unit heads, never a fellow HR officer or an admin; an admin manages everyone.
+TARGETS: dict[str, set[str]] = {
+    "learner": STAFF,
+    "unit_head": STAFF,
+    "hr": {"admin"},
+    "admin": {"admin"},
+}
+
 
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory) -> str:
@@ -160,8 +188,11 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture
 def world(app, db, tmp_path):
     """The objects the URLs point at: a bidang of an OPD, one of its people with course work and
-    an action item (a progress update with evidence), the people around that item, and a staff
-    list awaiting import."""
+    an action item (a progress update with evidence), the people around that item, a staff
+    list awaiting import, and the accounts the account routes are tried on (``TARGETS``).
+
+    Built afresh for every case (``make_app`` empties the tables after each test), so a POST
+    that deactivates, confirms or cancels something cannot change what the next case sees."""
     from lms.actions import evidence, services
 
     opd = make_unit("Dinas Pendidikan")
@@ -175,6 +206,13 @@ def world(app, db, tmp_path):
         "outsider": make_user(unit=make_unit("Dinas Kesehatan")),
     }
     unit.head, opd.head = people["head"], people["opd_head"]
+    bkd = make_unit("Badan Kepegawaian Daerah")
+    targets = {
+        "learner": person,
+        "unit_head": people["head"],
+        "hr": make_user(unit=bkd, roles={"learner", "hr"}),
+        "admin": make_user(unit=bkd, roles={"admin"}),
+    }
     program = make_program("Jatim Retret 2025")
     item = make_item(unit, person, program, title="Digitalisasi rapor")
     now = utcnow()
@@ -228,6 +266,7 @@ def world(app, db, tmp_path):
         "update_id": update.id,
         "program_id": program.id,
         "people": {name: p.id for name, p in people.items()},
+        "targets": {name: t.id for name, t in targets.items()},
         "assignment_id": assignment.id,
         "report": "enrolments",
         "fmt": "csv",
@@ -245,12 +284,86 @@ def _pending_import() -> str:
     return parking.park(data, meta, now).token
 
 
-def _url(app: Flask, endpoint: str, world: dict) -> str:
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    with app.test_request_context():
-        from flask import url_for
+#: Methods every route answers without naming them.
+IMPLICIT_METHODS = {"HEAD", "OPTIONS"}
+#: Routes whose purpose is to end on the login page (logging out, here or everywhere): a plain
+#: redirect there is their answer. Flask-Login's "log in first" (with ``next``) still fails them.
+ENDS_AT_LOGIN = {"accounts.logout", "accounts.end_all"}
 
-        return url_for(endpoint, **{arg: world[arg] for arg in rule.arguments})
+#: One case per endpoint and method its EXPECTED row names.
+CASES = [
+    (endpoint, method) for endpoint in sorted(EXPECTED) for method in EXPECTED[endpoint][0].split()
+]
+ACTION_CASES = [(endpoint, method) for endpoint, method in CASES if endpoint in ACTION_EXPECTED]
+ACCOUNT_CASES = [(endpoint, method) for endpoint, method in CASES if endpoint in ACCOUNT_ROUTES]
+
+
+def _urls(app: Flask, endpoint: str, method: str, world: dict) -> list[str]:
+    """One URL for each rule of ``endpoint`` that accepts ``method`` (a report answers both with
+    and without a unit), its arguments taken from the world."""
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint and method in r.methods]
+    assert rules, f"{endpoint} does not accept {method}"
+    adapter = app.url_map.bind("localhost")
+    urls = []
+    with app.test_request_context():
+        for rule in rules:
+            defaults = rule.defaults or {}
+            args = {arg: world[arg] for arg in rule.arguments if arg not in defaults}
+            url = url_for(endpoint, **args)
+            assert adapter.match(url, method=method, return_rule=True)[0] is rule, url
+            urls.append(url)
+    return urls
+
+
+def _open(client, url: str, method: str):
+    """The answer, read whole: a streamed export must end inside its own request."""
+    return client.open(url, method=method, buffered=True)
+
+
+def _login_path(app: Flask) -> str:
+    with app.test_request_context():
+        return url_for("accounts.login")
+
+
+def _redirect_path(response) -> str | None:
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return None
+    return urlsplit(response.headers["Location"]).path
+
+
+def _asks_to_log_in(app: Flask, response, url: str) -> bool:
+    """Flask-Login's answer to a visitor: the login page, ``next`` being the page asked for."""
+    location = urlsplit(response.headers.get("Location", ""))
+    return (
+        response.status_code == 302
+        and location.path == _login_path(app)
+        and parse_qs(location.query).get("next") == [url]
+    )
+
+
+def _check(app: Flask, response, url: str, endpoint: str, method: str, allowed, who: str) -> None:
+    """Assert the answer ``who`` gets from ``method`` on ``url``, given who is ``allowed``."""
+    status, login = response.status_code, _login_path(app)
+    if allowed == NOT_CONFIGURED:
+        assert status == 404, status
+    elif allowed == PUBLIC:
+        assert not _asks_to_log_in(app, response, url), "a public page asks to log in"
+        target = _redirect_path(response)
+        if target is None:
+            assert status == 200, status
+        else:
+            assert target != login or endpoint in ENDS_AT_LOGIN, f"redirects to {target}"
+    elif who == "anonymous":
+        assert _asks_to_log_in(app, response, url), (status, response.headers.get("Location"))
+    elif who in allowed:
+        # A form posted empty comes back with its errors, redirects, or is refused as malformed.
+        accepted = {200, 302} if method == "GET" else {200, 302, 400}
+        assert status in accepted, status
+        assert not _asks_to_log_in(app, response, url), response.headers["Location"]
+        target = _redirect_path(response)
+        assert target != login or endpoint in ENDS_AT_LOGIN, f"redirects to {target}"
+    else:
+        assert status == 403, status
 
 
 def test_every_route_has_an_expectation(app):
@@ -259,24 +372,33 @@ def test_every_route_has_an_expectation(app):
     assert EXPECTED.keys() - endpoints == set(), "these routes no longer exist"
 
 
+def test_every_method_of_every_route_is_checked(app):
+    served = {
+        (r.endpoint, method)
+        for r in app.url_map.iter_rules()
+        if r.endpoint != "static"
+        for method in r.methods - IMPLICIT_METHODS
+    }
+    checked = set(CASES)
+    assert served - checked == set(), "name these methods in the route's EXPECTED row"
+    assert checked - served == set(), "these routes do not accept these methods"
+
+
+def test_every_row_names_known_roles():
+    known = set(ROLES) - {"anonymous"}
+    for endpoint, (methods, allowed) in EXPECTED.items():
+        assert methods.split() and methods == methods.upper(), endpoint
+        assert allowed in (PUBLIC, NOT_CONFIGURED) or set(allowed) <= known, endpoint
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
-def test_route_for_role(app, client, login_as, world, endpoint, role):
-    method, allowed = EXPECTED[endpoint]
+@pytest.mark.parametrize(("endpoint", "method"), CASES)
+def test_route_for_role(app, client, login_as, world, endpoint, method, role):
     if role != "anonymous":
         login_as(role)
-    url = _url(app, endpoint, world)
-    response = client.open(url, method=method)
-    location = response.headers.get("Location", "")
-    if allowed == PUBLIC:
-        assert response.status_code in (200, 302), response.status_code
-    elif role == "anonymous":
-        assert response.status_code == 302 and "/login" in location
-    elif role in allowed:
-        assert response.status_code in (200, 302), response.status_code
-        assert "/login" not in location
-    else:
-        assert response.status_code == 403
+    for url in _urls(app, endpoint, method, world):
+        response = _open(client, url, method)
+        _check(app, response, url, endpoint, method, EXPECTED[endpoint][1], role)
 
 
 def test_every_action_route_has_a_per_person_expectation(app):
@@ -285,15 +407,34 @@ def test_every_action_route_has_a_per_person_expectation(app):
 
 
 @pytest.mark.parametrize("person", PEOPLE)
-@pytest.mark.parametrize("endpoint", sorted(ACTION_EXPECTED))
-def test_action_route_for_person(app, client, login_as, db, world, endpoint, person):
+@pytest.mark.parametrize(("endpoint", "method"), ACTION_CASES)
+def test_action_route_for_person(app, client, login_as, db, world, endpoint, method, person):
     from lms.accounts.models import User
 
     login_as(db.session.get(User, world["people"][person]))
-    method = EXPECTED[endpoint][0]
-    response = client.open(_url(app, endpoint, world), method=method)
-    if person in ACTION_EXPECTED[endpoint]:
-        assert response.status_code in (200, 302), response.status_code
-        assert "/login" not in response.headers.get("Location", "")
-    else:
-        assert response.status_code == 403
+    for url in _urls(app, endpoint, method, world):
+        response = _open(client, url, method)
+        _check(app, response, url, endpoint, method, ACTION_EXPECTED[endpoint], person)
+
+
+def test_every_route_about_an_account_is_tried_on_every_target(app):
+    endpoints = {
+        r.endpoint
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("accounts.") and "user_id" in r.arguments
+    }
+    assert endpoints == set(ACCOUNT_ROUTES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("target", sorted(TARGETS))
+@pytest.mark.parametrize(("endpoint", "method"), ACCOUNT_CASES)
+def test_account_route_for_role_and_target(
+    app, client, login_as, world, endpoint, method, target, role
+):
+    if role != "anonymous":
+        login_as(role)
+    on_target = dict(world, user_id=world["targets"][target])
+    for url in _urls(app, endpoint, method, on_target):
+        response = _open(client, url, method)
+        _check(app, response, url, endpoint, method, TARGETS[target], role)
