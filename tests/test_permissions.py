@@ -46,6 +46,9 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "main.set_language": ("POST", PUBLIC),
     "accounts.login": ("GET POST", PUBLIC),
     "accounts.logout": ("POST", PUBLIC),
+    # Public once LMS_OIDC_ISSUER is set (tests/sso checks them against a real provider).
+    "sso.login": ("GET", NOT_CONFIGURED),
+    "sso.callback": ("GET", NOT_CONFIGURED),
     "accounts.profile": ("GET", MEMBERS),
     "accounts.end_all": ("POST", MEMBERS),
     "accounts.password": ("GET POST", MEMBERS),
