@@ -8,20 +8,26 @@ decide who may use it before it ships.
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask, url_for
 from sqlalchemy import select
 
+from lms import create_app
 from lms.assignments import services as assignments
+from lms.config import testing_config as settings_for_tests
 from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.i18n import utcnow
 from lms.quiz import services as quiz
 from lms.reminders.models import Notification, OutboxMessage
-from tests.conftest import migrated
+from tests.conftest import Client, migrated
 from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
 
 ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
@@ -188,14 +194,64 @@ def database_url(tmp_path_factory) -> str:
     return migrated(f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'm.sqlite'}", tmp_path_factory)
 
 
+@pytest.fixture(scope="module")
+def matrix(
+    database_url, tmp_path_factory
+) -> Iterator[tuple[Flask, dict, sqlite3.Connection, Path]]:
+    """One app and one world for the whole module, with a snapshot of both (database and
+    instance folder) that every case starts from: building the world for each of some 800
+    cases took minutes."""
+    from lms.extensions import db
+
+    instance = tmp_path_factory.mktemp("instance")
+    config = settings_for_tests(database_url, str(instance))
+    config["WTF_CSRF_ENABLED"] = False
+    app = create_app(config)
+    app.test_client_class = Client
+    with app.app_context():
+        world = _build_world(app, db, tmp_path_factory.mktemp("world"))
+        snapshot = sqlite3.connect(":memory:")
+        raw = db.engine.raw_connection()
+        raw.driver_connection.backup(snapshot)
+        raw.close()
+        kept = tmp_path_factory.mktemp("instance-snapshot") / "instance"
+        shutil.copytree(instance, kept)
+        yield app, world, snapshot, kept
+        db.session.remove()
+        db.engine.dispose()
+    snapshot.close()
+
+
 @pytest.fixture
-def world(app, db, tmp_path):
+def app(matrix) -> Iterator[Flask]:
+    """The module's app with its world exactly as built: database, files and rate counts."""
+    from lms.extensions import db, limiter
+
+    app, _world, snapshot, kept = matrix
+    with app.app_context():
+        db.session.remove()
+        raw = db.engine.raw_connection()
+        snapshot.backup(raw.driver_connection)
+        raw.close()
+        shutil.rmtree(app.instance_path)
+        shutil.copytree(kept, app.instance_path)
+        limiter.reset()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def world(matrix, app) -> dict:
+    return matrix[1]
+
+
+def _build_world(app: Flask, db, tmp_path: Path) -> dict:
     """The objects the URLs point at: a bidang of an OPD, one of its people with course work and
     an action item (a progress update with evidence), the people around that item, a staff
     list awaiting import, and the accounts the account routes are tried on (``TARGETS``).
 
-    Built afresh for every case (``make_app`` empties the tables after each test), so a POST
-    that deactivates, confirms or cancels something cannot change what the next case sees."""
+    Built once; the ``app`` fixture restores it before every case, so a POST that deactivates,
+    confirms or cancels something cannot change what the next case sees."""
     from lms.actions import evidence, services
 
     opd = make_unit("Dinas Pendidikan")
