@@ -39,7 +39,7 @@ from lms.org.models import Unit
 from lms.org.services import unit_choices
 from lms.pagination import check_page, page_number
 from lms.policy import authorize
-from lms.reports.exports import Column, respond
+from lms.reports.exports import Column, person_columns, respond
 
 bp = Blueprint("activation", __name__, template_folder="templates")
 
@@ -265,12 +265,7 @@ def send(user_id: int):
 
 def _export_columns() -> list[Column]:
     return [
-        Column(_("NIP"), 20),
-        Column(_("Nama"), 32),
-        Column(_("Jabatan"), 28),
-        Column(_("Jenis jabatan"), 14),
-        Column(_("Golongan"), 9),
-        Column(_("Unit kerja"), 36),
+        *person_columns(),
         Column(_("Email"), 30),
         Column(_("Status"), 20),
         Column(_("Undangan terakhir"), 18),

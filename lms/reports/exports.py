@@ -19,6 +19,7 @@ from datetime import date, datetime
 
 from flask import Response, send_file, stream_with_context
 
+from lms.i18n import gettext as _
 from lms.i18n import to_wib
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +32,18 @@ class Column:
 
     header: str
     width: int = 14
+
+
+def person_columns() -> list[Column]:
+    """Who a row is about: the same first columns in every export that names people."""
+    return [
+        Column(_("NIP"), 20),
+        Column(_("Nama"), 32),
+        Column(_("Jabatan"), 28),
+        Column(_("Jenis jabatan"), 14),
+        Column(_("Golongan"), 9),
+        Column(_("Unit kerja"), 36),
+    ]
 
 
 def neutralise(value):

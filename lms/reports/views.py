@@ -29,7 +29,7 @@ from lms.org.models import Unit
 from lms.pagination import check_page, page_number
 from lms.policy import authorize, can, headed_paths
 from lms.reports import charts, services
-from lms.reports.exports import Column, respond
+from lms.reports.exports import Column, person_columns, respond
 from lms.reports.services import Filters
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates")
@@ -418,21 +418,9 @@ def _course_rows(unit, filters, today):
         yield [*_figure_values(r), r.pass_rate, r.avg_attempts]
 
 
-def _person_columns() -> list[Column]:
-    """Who a row is about: the same first columns in every export that names people."""
-    return [
-        Column(_("NIP"), 20),
-        Column(_("Nama"), 32),
-        Column(_("Jabatan"), 28),
-        Column(_("Jenis jabatan"), 14),
-        Column(_("Golongan"), 9),
-        Column(_("Unit kerja"), 36),
-    ]
-
-
 def _people_columns() -> list[Column]:
     return [
-        *_person_columns(),
+        *person_columns(),
         Column(_("Kursus diikuti/ditugaskan"), 12),
         Column(_("Ditugaskan"), 11),
         Column(_("Belum mulai"), 11),
@@ -456,7 +444,7 @@ def _people_rows(unit, filters, today):
 
 def _jp_columns() -> list[Column]:
     return [
-        *_person_columns(),
+        *person_columns(),
         Column(_("JP periode"), 10),
         Column(_("Kekurangan JP"), 12),
     ]

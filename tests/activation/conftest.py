@@ -4,25 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.reminders.conftest import SmtpServer, free_port
-
-
-@pytest.fixture
-def smtp():
-    """A running SMTP server (aiosmtpd) on 127.0.0.1."""
-    server = SmtpServer(free_port())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def mail_app(app, smtp):
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_TIMEOUT=5)
-    return app
-
+# The real SMTP server (aiosmtpd) and an app that sends to it, as the reminder tests use them.
+from tests.reminders.conftest import mail_app, smtp  # noqa: F401
 
 LINK = re.compile(r"https?://\S+/(activate|reset)/([A-Za-z0-9_-]+)")
 
