@@ -36,6 +36,7 @@ from lms.reminders.emails import EmailKind, register
 from lms.reminders.models import Notification
 from lms.reminders.rules import Due
 from lms.reminders.services import record as queue_notifications
+from lms.reports.services import roll_up, unit_tree
 from lms.signals import signed_in
 
 ACTIVATION = "activation"
@@ -457,23 +458,7 @@ def counts_by_unit(unit: Unit | None, now: datetime) -> dict[int | None, Counts]
 def unit_rows(unit: Unit | None, now: datetime, direct_label: str) -> tuple[list[Counts], Counts]:
     """One row per direct sub-unit of ``unit`` (the OPDs for the province) with its whole
     subtree rolled up, a row for people directly in it (or without a unit), and the total."""
-    from lms.reports.services import unit_tree
-
-    tree = unit_tree(unit)
-    rows = {cid: Counts(cid, name) for cid, name, _path in tree.children}
-    direct = Counts(None, direct_label)
-    total = Counts(unit.id if unit else None, unit.name if unit else "")
-    for unit_id, counts in counts_by_unit(unit, now).items():
-        child = tree.child_of.get(unit_id) if unit_id is not None else None
-        target = rows.get(child) if child is not None else direct
-        if target is None:
-            continue
-        target.add(counts)
-        total.add(counts)
-    out = list(rows.values())
-    if direct.people:
-        out.append(direct)
-    return out, total
+    return roll_up(unit_tree(unit), counts_by_unit(unit, now), direct_label, row=Counts)
 
 
 STATUSES = ("waiting", "not_invited", "invited", "expired", "no_email")

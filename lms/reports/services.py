@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
@@ -287,12 +288,17 @@ def figures_by_unit(unit: Unit | None, filters: Filters, today: date) -> dict[in
 
 
 def roll_up(
-    tree: UnitTree, by_unit: dict[int | None, dict], direct_label: str
-) -> tuple[list[Figures], Figures]:
-    """Fold per-unit figures into one row per child of the top unit (+ people directly in it)."""
-    rows = {cid: Figures(key=cid, name=name) for cid, name, _path in tree.children}
-    direct = Figures(key=None, name=direct_label)
-    total = Figures(key=tree.top.id if tree.top else None, name=tree.top.name if tree.top else "")
+    tree: UnitTree, by_unit: dict, direct_label: str, row: type | None = None
+) -> tuple[list, Any]:
+    """Fold per-unit figures into one row per child of the top unit (+ people directly in it).
+
+    ``row`` is the class of a row (default :class:`Figures`): built with ``key`` and ``name``,
+    with ``add()`` and a ``people`` count; other reports (activation) roll up their own.
+    """
+    row = row or Figures
+    rows = {cid: row(key=cid, name=name) for cid, name, _path in tree.children}
+    direct = row(key=None, name=direct_label)
+    total = row(key=tree.top.id if tree.top else None, name=tree.top.name if tree.top else "")
     for unit_id, figures in by_unit.items():
         child = tree.child_of.get(unit_id) if unit_id is not None else None
         target = rows.get(child) if child is not None else direct
@@ -301,7 +307,7 @@ def roll_up(
         target.add(figures)
         total.add(figures)
     out = list(rows.values())
-    if direct.people or direct.pairs:
+    if direct.people or getattr(direct, "pairs", 0):
         out.append(direct)
     return out, total
 
