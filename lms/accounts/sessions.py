@@ -126,8 +126,12 @@ def end_current_session(now: datetime | None = None) -> UserSession | None:
     if row is not None and row.ended_at is None:
         row.ended_at = now or utcnow()
         record(current_user, "account.logout", f"user:{row.user_id}", ip=client_address())
+    # The language chosen stays for the login page that follows.
+    locale = session.get("locale") or getattr(current_user, "locale", None)
     logout_user()
     session.clear()
+    if locale:
+        session["locale"] = locale
     g.pop("user_session", None)
     db.session.flush()
     return row

@@ -280,11 +280,14 @@ def test_without_an_issuer_there_is_no_sso(make_app):
 def test_logout_ends_the_provider_session_too(app, client, http, db, ani):
     sso_login(client, http, "ani")
     row = db.session.scalar(select(UserSession))
+    id_token = row.id_token
     response = client.post("/logout")
     end_session, _, query = response.location.partition("?")
     params = parse_qs(query)
     assert end_session == f"{app.config['OIDC_ISSUER']}/session/end"
-    assert params["id_token_hint"] == [row.id_token]
+    assert params["id_token_hint"] == [id_token]
+    db.session.refresh(row)
+    assert row.ended_at is not None and row.id_token is None  # used once, then dropped
     assert params["post_logout_redirect_uri"] == [f"{SINAU}/login"]
     assert params["client_id"] == [app.config["OIDC_CLIENT_ID"]]
     assert not signed_in(client)
