@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.main import views as main
     from lms.org import views as org
     from lms.people import views as people
+    from lms.privacy import views as privacy
     from lms.quiz import views as quiz
     from lms.reminders import views as reminders
     from lms.reports import views as reports
@@ -142,11 +143,13 @@ def _register_blueprints(app: Flask) -> None:
         reports,
         sso,
         activation,
+        privacy,
     )
     for module in features:
         app.register_blueprint(module.bp)
     main.init_app(app)
     sso.init_app(app)
+    privacy.init_app(app)
 
 
 def _init_templates(app: Flask) -> None:

@@ -64,6 +64,13 @@ def _any_member(user: User, obj: Any) -> bool:
     return True
 
 
+@rule("account.export_own")
+def _export_own(user: User, obj: Any) -> bool:
+    """Data saya: everyone signed in downloads their own data, never someone else's (the route
+    takes no person; it always answers for the signed-in one)."""
+    return True
+
+
 @rule("users.list", "users.create", "units.list", "units.manage", "people.import")
 def _staff(user: User, obj: Any) -> bool:
     return is_staff(user)

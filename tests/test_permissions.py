@@ -58,6 +58,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "accounts.profile": ("GET", MEMBERS),
     "accounts.end_all": ("POST", MEMBERS),
     "accounts.password": ("GET POST", MEMBERS),
+    "privacy.export": ("POST", MEMBERS),  # Data saya: always the signed-in person's own
     "accounts.users": ("GET", STAFF),
     "accounts.user_new": ("GET POST", STAFF),
     "accounts.user_edit": ("GET POST", STAFF),

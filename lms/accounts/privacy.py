@@ -1,0 +1,75 @@
+"""The person's profile, roles and sign-ins, for "Data saya"."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lms.accounts.models import User, UserRole, UserSession
+from lms.extensions import db
+from lms.i18n import lazy_gettext as _l
+from lms.privacy.registry import fields, personal_data
+
+
+@personal_data(
+    "accounts",
+    _l("Profil, peran dan riwayat masuk"),
+    tables=[User, UserRole, UserSession],
+    labels={
+        "profile": _l("Profil"),
+        "roles": _l("Peran"),
+        "sessions": _l("Riwayat masuk"),
+        "full_name": _l("Nama lengkap"),
+        "nip": _l("NIP"),
+        "email": _l("Email"),
+        "employment": _l("Status kepegawaian"),
+        "position": _l("Jabatan"),
+        "position_type": _l("Jenis jabatan"),
+        "rank": _l("Golongan/ruang"),
+        "unit": _l("Unit kerja"),
+        "active": _l("Aktif"),
+        "locale": _l("Bahasa"),
+        "last_login_at": _l("Terakhir masuk"),
+        "activated_at": _l("Diaktifkan"),
+        "created_at": _l("Dibuat"),
+        "updated_at": _l("Terakhir diubah"),
+        "method": _l("Cara masuk"),
+        "ended_at": _l("Berakhir"),
+        "ip": _l("Alamat"),
+        "user_agent": _l("Peramban"),
+    },
+)
+def export_account(user: User) -> dict:
+    """Profile, roles and every sign-in (never the password hash or session keys)."""
+    profile = fields(
+        user,
+        "id",
+        "full_name",
+        "nip",
+        "email",
+        "employment",
+        "position",
+        "position_type",
+        "rank",
+        "active",
+        "locale",
+        "must_change_password",
+        "last_login_at",
+        "activated_at",
+        "created_at",
+        "updated_at",
+    )
+    profile["unit"] = user.unit.name if user.unit else None
+    profile["has_password"] = bool(user.password_hash)
+    sessions = db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id)
+        .order_by(UserSession.created_at, UserSession.id)
+    )
+    return {
+        "profile": profile,
+        "roles": sorted(user.roles),
+        "sessions": [
+            fields(s, "created_at", "ended_at", "method", "remember", "ip", "user_agent")
+            for s in sessions
+        ],
+    }

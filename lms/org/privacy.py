@@ -1,0 +1,22 @@
+"""The units a person heads, for "Data saya"."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.i18n import lazy_gettext as _l
+from lms.org.models import Unit
+from lms.privacy.registry import fields, personal_data
+
+
+@personal_data(
+    "org",
+    _l("Unit yang Anda pimpin"),
+    tables=[Unit],
+    labels={"units_headed": _l("Unit yang Anda pimpin"), "name": _l("Nama unit")},
+)
+def export_units(user) -> dict:
+    """Units whose head is the person (units.head_id); the person's own unit is in the profile."""
+    units = db.session.scalars(select(Unit).where(Unit.head_id == user.id).order_by(Unit.name))
+    return {"units_headed": [fields(u, "id", "name", "short_name", "code") for u in units]}

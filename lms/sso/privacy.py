@@ -1,0 +1,30 @@
+"""A person's linked SSO accounts, for "Data saya"."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.i18n import lazy_gettext as _l
+from lms.privacy.registry import fields, personal_data
+from lms.sso.models import SsoIdentity
+
+
+@personal_data(
+    "sso",
+    _l("Akun SSO yang tertaut"),
+    tables=[SsoIdentity],
+    labels={
+        "identities": _l("Akun SSO"),
+        "issuer": _l("Penyedia"),
+        "subject": _l("ID di penyedia"),
+    },
+)
+def export_identities(user) -> dict:
+    """Issuer and subject of every provider account linked to the person."""
+    rows = db.session.scalars(
+        select(SsoIdentity).where(SsoIdentity.user_id == user.id).order_by(SsoIdentity.id)
+    )
+    return {
+        "identities": [fields(i, "issuer", "subject", "created_at", "last_login_at") for i in rows]
+    }
