@@ -68,6 +68,9 @@ def _check_and_default(app: Flask) -> None:
 
 
 def _init_logging(app: Flask) -> None:
+    from lms.accesslog import init_app as init_access_log
+
+    init_access_log(app)
     if not app.debug and not app.testing:
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
         logging.basicConfig(

@@ -59,7 +59,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "accounts.end_all": ("POST", MEMBERS),
     "accounts.password": ("GET POST", MEMBERS),
     "privacy.export": ("POST", MEMBERS),  # Data saya: always the signed-in person's own
-    "accounts.users": ("GET", STAFF),
+    "accounts.users": ("GET POST", STAFF),  # the search is posted: no NIP in a URL
     "accounts.user_new": ("GET POST", STAFF),
     "accounts.user_edit": ("GET POST", STAFF),
     "accounts.user_set_active": ("POST", STAFF),

@@ -48,6 +48,19 @@ class PasswordChangeForm(BaseForm):
             raise ValidationError(_l("Kedua kata sandi baru tidak sama."))
 
 
+class UserSearchForm(BaseForm):
+    """The staff's search of accounts: posted, so a NIP or an email never sits in a URL."""
+
+    q = StringField(_l("Cari NIP, nama, atau email"), validators=[optional(), max_length(200)])
+    status = SelectField(
+        _l("Status"),
+        choices=options(
+            [("active", _l("Aktif")), ("inactive", _l("Nonaktif")), ("all", _l("Semua"))]
+        ),
+        default="active",
+    )
+
+
 class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()

@@ -13,12 +13,19 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required
 
 from lms.accounts import services
-from lms.accounts.forms import ConfirmForm, LoginForm, PasswordChangeForm, UserForm
+from lms.accounts.forms import (
+    ConfirmForm,
+    LoginForm,
+    PasswordChangeForm,
+    UserForm,
+    UserSearchForm,
+)
 from lms.accounts.models import Role, User
 from lms.accounts.sessions import (
     current_session,
@@ -168,16 +175,36 @@ def password():
 # -- account management (HR and admin) -----------------------------------------------------------
 
 
-@bp.route("/admin/users")
+#: The user list's search term lives in the session, never in a URL: a NIP or an email in
+#: ``?q=`` would reach access logs, proxies and browser history.
+USER_SEARCH_KEY = "users_search"
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
 @login_required
 def users():
-    """Everyone's account, searchable by NIP, name or email."""
+    """Everyone's account, searchable by NIP, name or email.
+
+    The search is posted and its term kept in the session; the result pages (``?search=1``,
+    with ``page`` and ``status``) read it from there, and the plain list ignores it.
+    """
     authorize("users.list")
-    q = request.args.get("q", "")
+    form = UserSearchForm()
+    if form.validate_on_submit():
+        q = (form.q.data or "").strip()
+        session[USER_SEARCH_KEY] = q
+        search = 1 if q else None
+        return redirect(url_for("accounts.users", status=form.status.data, search=search))
+    if "q" in request.args:
+        # An old link or bookmark: keep its term, and take it out of the address.
+        session[USER_SEARCH_KEY] = request.args["q"].strip()[:200]
+        args = {k: v for k, v in request.args.items() if k not in ("q", "page", "search")}
+        return redirect(url_for("accounts.users", **args, search=1))
+    q = session.get(USER_SEARCH_KEY, "") if request.args.get("search") else ""
     status = request.args.get("status", "active")
     active = {"active": True, "inactive": False}.get(status)
     page = paginate(services.search_users(q, active=active))
-    return render_template("accounts/users.html", page=page, q=q, status=status)
+    return render_template("accounts/users.html", page=page, q=q, status=status, form=form)
 
 
 def _user_form(user: User | None) -> UserForm:

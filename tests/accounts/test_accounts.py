@@ -167,7 +167,8 @@ def test_user_search_by_nip_name_and_email(client, login_as, db):
     make_user(full_name="Joko Susilo")
     db.session.commit()
     for q in ["wahyuni", "sri@jatim", "19910101"]:
-        page = client.get(f"/admin/users?q={q}").get_data(as_text=True)
+        response = client.post("/admin/users", data={"q": q, "status": "active"})
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
         assert "Sri Wahyuni" in page and "Joko Susilo" not in page
 
 
