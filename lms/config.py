@@ -95,6 +95,9 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": _bool(env, "LMS_RATELIMIT_HEADERS", True),
         # Redis down: count in this process's memory instead of failing every limited request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        #: Strict-Transport-Security in production: browsers use only HTTPS for this long (0: off).
+        "HSTS_SECONDS": _int(env, "LMS_HSTS_SECONDS", 365 * 24 * 3600),
+        "HSTS_INCLUDE_SUBDOMAINS": _bool(env, "LMS_HSTS_INCLUDE_SUBDOMAINS", True),
         #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
         "PROXY_FIX": _int(env, "LMS_PROXY_FIX", 0),
         "LIMIT_LOGIN": env.get("LMS_LIMIT_LOGIN") or "60 per minute; 600 per hour",

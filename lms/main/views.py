@@ -224,8 +224,15 @@ def init_app(app: Flask) -> None:
             "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
             f"form-action {form_action}",
         )
-        if current_user and current_user.is_authenticated:
-            headers.setdefault("Cache-Control", "private, no-cache")
+        # Pages and exports may name people: no copy stays in a browser's or a proxy's cache.
+        # Static files and course images say they are public, and keep their caching.
+        if request.endpoint != "static" and not response.cache_control.public:
+            headers["Cache-Control"] = "no-store"
+        if app.config["LMS_ENV"] == "production" and app.config["HSTS_SECONDS"]:
+            hsts = f"max-age={app.config['HSTS_SECONDS']}"
+            if app.config["HSTS_INCLUDE_SUBDOMAINS"]:
+                hsts += "; includeSubDomains"
+            headers.setdefault("Strict-Transport-Security", hsts)
         return response
 
     @app.context_processor
