@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
+from wtforms import PasswordField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.i18n import lazy_gettext as _l
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
+#: Line breaks (and the other separators Python's splitlines() honours) in a one-line field.
+LINE_BREAK_RE = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def required():
@@ -40,6 +42,18 @@ def email_address(form, field) -> None:
     value = (field.data or "").strip()
     if value and not EMAIL_RE.match(value):
         raise ValidationError(_l("Alamat email tidak valid."))
+
+
+def single_line(form, field) -> None:
+    """No line break in a one-line field: a title or name may end up in an email header."""
+    if isinstance(field.data, str) and LINE_BREAK_RE.search(field.data):
+        raise ValidationError(_l("Isian ini harus satu baris, tanpa ganti baris."))
+
+
+def is_single_line(field) -> bool:
+    """A text input of one line: every StringField except text areas (and passwords, which go
+    nowhere but the hash)."""
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField | PasswordField)
 
 
 # WTForms ships no Indonesian catalogue: these are its messages a person can meet.
@@ -76,8 +90,16 @@ class _Translations:
 
 
 class BaseForm(FlaskForm):
-    """Every Sinau form: CSRF from Flask-WTF, WTForms' own messages in Indonesian."""
+    """Every Sinau form: CSRF from Flask-WTF, WTForms' own messages in Indonesian, and no line
+    break in any one-line field (``single_line``), without each form having to remember it."""
 
     class Meta:
         def get_translations(self, form):
             return _Translations()
+
+    def validate(self, extra_validators=None) -> bool:
+        extra = {name: list(v) for name, v in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if is_single_line(field):
+                extra.setdefault(name, []).append(single_line)
+        return super().validate(extra_validators=extra)

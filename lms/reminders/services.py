@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 import time
@@ -144,6 +145,15 @@ def run_rules(now: datetime, names: Iterable[str] | None = None) -> dict[str, in
 
 # -- email ------------------------------------------------------------------------------------
 
+#: Line breaks and other control characters: in a header they would start a new header.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """``value`` on one line, safe in an email header: each run of line breaks and control
+    characters becomes one space, so a title holding "\\r\\nBcc: ..." adds no header."""
+    return _HEADER_BREAKS.sub(" ", value).strip()
+
 
 def compose(message: OutboxMessage, *, reveal: bool = False) -> EmailMessage:
     """The email of one notification: Indonesian, plain text plus HTML, with links.
@@ -165,7 +175,7 @@ def compose(message: OutboxMessage, *, reveal: bool = False) -> EmailMessage:
         template = kind.template
         context.update(kind.context(notification, reveal))
     email = EmailMessage()
-    email["Subject"] = f"[Sinau] {notification.title}"
+    email["Subject"] = header_text(f"[Sinau] {notification.title}")
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.to_address
     email["Message-ID"] = make_msgid(idstring=f"sinau-{message.id}")
@@ -276,7 +286,15 @@ def deliver(now: datetime, limit: int | None = None) -> dict[str, int]:
                 counts["skipped"] += 1
                 continue
             try:
-                client.send_message(compose(message, reveal=True))
+                email = compose(message, reveal=True)
+            except Exception as exc:
+                # One bad message must not stop the batch; sending it again would fail the same
+                # way: failed now, the error kept for the admin.
+                db.session.rollback()
+                _unsendable(message_id, f"{type(exc).__name__}: {exc}", counts)
+                continue
+            try:
+                client.send_message(email)
             except (smtplib.SMTPException, OSError) as exc:
                 _failed(message, now, str(exc), counts)
                 db.session.commit()
@@ -304,6 +322,17 @@ def _failed(message: OutboxMessage, now: datetime, error: str, counts: dict) -> 
         message.status = "queued"
         message.next_attempt_at = now + backoff(message.attempts)
         counts["retry"] += 1
+
+
+def _unsendable(message_id: int, error: str, counts: dict) -> None:
+    """The email of ``message_id`` cannot even be written: failed at once, with its error."""
+    message = db.session.get(OutboxMessage, message_id)
+    message.attempts += 1
+    message.status = "failed"
+    message.last_error = error[:500]
+    db.session.commit()
+    counts["failed"] += 1
+    current_app.logger.warning("outbox message %s could not be composed", message_id)
 
 
 def _fail_all(ids: list[int], now: datetime, error: str, counts: dict) -> None:
