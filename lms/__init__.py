@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.actions import views as actions
     from lms.activation import views as activation
     from lms.assignments import views as assignments
+    from lms.audit import views as audit
     from lms.courses import views as courses
     from lms.main import views as main
     from lms.org import views as org
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         reports,
         sso,
         activation,
+        audit,
         privacy,
     )
     for module in features:

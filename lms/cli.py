@@ -91,6 +91,7 @@ def seed_synthetic_command(people, units, courses_from, courses, seed_value, for
 def init_app(app: Flask) -> None:
     """Attach ``flask lms`` and the feature commands to ``app``."""
     import lms.actions.cli  # noqa: F401 - registers its commands on lms_cli
+    from lms.audit.cli import audit_cli
     from lms.courses.cli import courses_cli, gift_cli
     from lms.people.cli import people_cli
     from lms.reminders.cli import remind_command, scheduler_command
@@ -98,6 +99,8 @@ def init_app(app: Flask) -> None:
     for group in (courses_cli, gift_cli, people_cli, remind_command, scheduler_command):
         if group.name not in lms_cli.commands:
             lms_cli.add_command(group)
+    if audit_cli.name not in lms_cli.commands:
+        lms_cli.add_command(audit_cli)
     app.cli.add_command(lms_cli)
 
 

@@ -160,6 +160,13 @@ def _reminders_admin(user: User, obj: Any) -> bool:
     return user.has_role(Role.ADMIN)
 
 
+@rule("audit.view")
+def _audit(user: User, obj: Any) -> bool:
+    """The audit log says who looked at whose data: administrators only (the officer who
+    answers for data protection holds the admin role)."""
+    return user.has_role(Role.ADMIN)
+
+
 # -- retreat action plans ------------------------------------------------------------------------
 
 

@@ -104,6 +104,8 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "reminders.admin": ("GET", {"admin"}),
     "reminders.message": ("GET", {"admin"}),
     "reminders.resend": ("POST", {"admin"}),
+    "audit.index": ("GET", {"admin"}),
+    "audit.export": ("GET", {"admin"}),
     "people.import_upload": ("GET POST", STAFF),
     "people.import_preview": ("GET", STAFF),
     "people.import_confirm": ("POST", STAFF),

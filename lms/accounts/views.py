@@ -204,6 +204,10 @@ def users():
     status = request.args.get("status", "active")
     active = {"active": True, "inactive": False}.get(status)
     page = paginate(services.search_users(q, active=active))
+    # That a search ran and what it found, never its term (often a NIP, an email or a name).
+    record(current_user, "accounts.users.view", "users", ip=client_address(), status=status,
+           search=bool(q), page=page.page, rows=len(page.items), total=page.total)  # fmt: skip
+    db.session.commit()
     return render_template("accounts/users.html", page=page, q=q, status=status, form=form)
 
 
@@ -301,6 +305,9 @@ def user_edit(user_id: int):
                 db.session.commit()
                 flash(_("Data %(name)s telah disimpan.", name=user.full_name), "success")
                 return redirect(url_for("accounts.user_edit", user_id=user.id))
+    if request.method == "GET":
+        record(current_user, "accounts.user.view", f"user:{user.id}", ip=client_address())
+        db.session.commit()
     return render_template(
         "accounts/user_form.html",
         form=form,

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from sqlalchemy import func, select, update
 
 from lms.accounts.models import User
+from lms.audit.services import record
 from lms.courses.content import CourseSource, Problem, load_courses
 from lms.courses.models import (
     Certificate,
@@ -333,13 +334,23 @@ def find_certificate(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
-def revoke_certificate(certificate: Certificate, by: User, reason: str, now: datetime) -> None:
-    """Revoke a certificate; the public verification page says so from now on."""
+def revoke_certificate(
+    certificate: Certificate, by: User, reason: str, now: datetime, *, ip: str | None = None
+) -> None:
+    """Revoke a certificate (audited); the public verification page says so from now on."""
     if certificate.revoked_at is not None:
         raise CourseError(_("Sertifikat ini sudah dicabut."))
     certificate.revoked_at = now
     certificate.revoked_by_id = by.id
     certificate.revoke_reason = reason.strip()
+    record(
+        by,
+        "certificate.revoke",
+        f"user:{certificate.enrollment.user_id}",
+        now=now,
+        ip=ip,
+        certificate=certificate.id,
+    )
     db.session.flush()
 
 

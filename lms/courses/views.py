@@ -19,11 +19,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
+from lms.audit.services import record
 from lms.courses import services
 from lms.courses.certificates import certificate_pdf
 from lms.courses.forms import RevokeForm
 from lms.courses.models import Certificate, Course, Enrollment, Lesson
-from lms.extensions import db
+from lms.extensions import client_address, db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _
 from lms.i18n import utcnow, wib_today
@@ -264,6 +265,17 @@ def _certificate(cert_id: int) -> Certificate:
     if certificate is None:
         abort(404)
     authorize("certificate.view", certificate)
+    owner_id = certificate.enrollment.user_id
+    if owner_id != current_user.id:
+        record(
+            current_user,
+            "certificate.view",
+            f"user:{owner_id}",
+            ip=client_address(),
+            certificate=certificate.id,
+            pdf=request.endpoint == "courses.certificate_download",
+        )
+        db.session.commit()
     return certificate
 
 
@@ -311,7 +323,9 @@ def certificate_revoke(cert_id: int):
         flash(_("Alasan pencabutan wajib diisi."), "error")
     else:
         try:
-            services.revoke_certificate(certificate, current_user, form.reason.data, utcnow())
+            services.revoke_certificate(
+                certificate, current_user, form.reason.data, utcnow(), ip=client_address()
+            )
         except services.CourseError as exc:
             flash(str(exc), "error")
         else:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from lms.audit.services import record
-from lms.extensions import db
+from lms.extensions import client_address, db
 from lms.i18n import gettext as _
 from lms.i18n import utcnow, wib_today
 from lms.limits import limit_upload
@@ -85,6 +85,18 @@ def import_preview(token: str):
     page = page_number()
     check_page(page, pages)
     shown = problems[(page - 1) * PROBLEMS_PER_PAGE : page * PROBLEMS_PER_PAGE]
+    # The preview shows names and NIPs from the file (and of people it would deactivate).
+    record(
+        current_user,
+        "people.import.preview",
+        target=preview["filename"],
+        ip=client_address(),
+        full=preview["full"],
+        page=page,
+        counts=preview["counts"],
+        problems=len(problems),
+    )
+    db.session.commit()
     return render_template(
         "people/import_preview.html",
         upload=upload,

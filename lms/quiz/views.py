@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from lms.audit.services import record
 from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
-from lms.extensions import db
+from lms.extensions import client_address, db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _
 from lms.i18n import utcnow
@@ -166,6 +167,16 @@ def review(attempt_id: int):
     enrollment = db.session.get(Enrollment, attempt.enrollment_id)
     used = len(services.attempts_of(enrollment))
     show = services.may_show_answers(attempt, course, used)
+    if attempt.user_id != current_user.id:
+        record(
+            current_user,
+            "quiz.attempt.view",
+            f"user:{attempt.user_id}",
+            ip=client_address(),
+            attempt=attempt.id,
+            course=course.slug,
+        )
+        db.session.commit()
     return render_template(
         "quiz/review.html",
         attempt=attempt,

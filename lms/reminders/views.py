@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from lms.extensions import db
+from lms.audit.services import record
+from lms.extensions import client_address, db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
@@ -142,6 +143,14 @@ def message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     email = services.compose(message)
     text = email.get_body(preferencelist=("plain",)).get_content()
+    record(
+        current_user,
+        "reminders.message.view",
+        f"user:{message.notification.user_id}",
+        ip=client_address(),
+        message=message.id,
+    )
+    db.session.commit()
     return render_template(
         "reminders/message.html", message=message, email=email, text=text, form=BaseForm()
     )
