@@ -124,8 +124,10 @@ def _register_blueprints(app: Flask) -> None:
     from lms.activation import views as activation
     from lms.assignments import views as assignments
     from lms.audit import views as audit
+    from lms.corrections import views as corrections
     from lms.courses import views as courses
     from lms.main import views as main
+    from lms.notice import views as notice
     from lms.org import views as org
     from lms.people import views as people
     from lms.privacy import views as privacy
@@ -147,12 +149,15 @@ def _register_blueprints(app: Flask) -> None:
         reports,
         sso,
         activation,
+        corrections,
+        notice,
         audit,
         privacy,
     )
     for module in features:
         app.register_blueprint(module.bp)
     main.init_app(app)
+    notice.init_app(app)
     sso.init_app(app)
     privacy.init_app(app)
 

@@ -76,6 +76,12 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         #: Create an account, unplaced (no unit), for someone the provider knows and Sinau not.
         "OIDC_CREATE": _bool(env, "LMS_OIDC_CREATE", False),
         "DEMO_PASSWORD": env.get("LMS_DEMO_PASSWORD") or None,
+        #: Who answers questions about personal data (the DPO's office), shown in the privacy
+        #: notice. Unset, the notice points to the personnel office (BKD/BPSDM), no address.
+        "PRIVACY_CONTACT": env.get("LMS_PRIVACY_CONTACT", "").strip() or None,
+        #: The privacy notice's version; empty means the version of the text shipped with Sinau
+        #: (lms/notice). A new value shows the notice to everyone again at their next page.
+        "PRIVACY_NOTICE_VERSION": env.get("LMS_PRIVACY_NOTICE_VERSION", "").strip() or None,
         "COURSES_PATH": env.get("LMS_COURSES_PATH") or str(BASE_DIR / "courses"),
         "BASE_URL": env.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PAGE_SIZE": _int(env, "LMS_PAGE_SIZE", 25),

@@ -59,7 +59,13 @@ def is_staff(user: User) -> bool:
 # -- accounts and people -------------------------------------------------------------------------
 
 
-@rule("dashboard.view", "account.view_own", "account.change_password", "account.set_locale")
+@rule(
+    "dashboard.view",
+    "account.view_own",
+    "account.change_password",
+    "account.set_locale",
+    "corrections.request",
+)
 def _any_member(user: User, obj: Any) -> bool:
     return True
 
@@ -91,6 +97,13 @@ def _manage_user(user: User, target: User | None) -> bool:
 def _grant_staff(user: User, obj: Any) -> bool:
     """Only an admin grants or removes the HR and admin roles."""
     return user.has_role(Role.ADMIN)
+
+
+@rule("corrections.queue")
+def _corrections(user: User, obj: Any) -> bool:
+    """HR and admin work through correction requests; each decision also needs
+    "users.manage" on the person (HR decides no fellow officer's request)."""
+    return is_staff(user)
 
 
 @rule("activation.manage")

@@ -9,6 +9,7 @@ from datetime import date
 from lms.accounts.models import User
 from lms.accounts.services import create_user
 from lms.extensions import db
+from lms.notice.services import current_version
 from lms.org.models import Unit
 from lms.org.services import create_unit
 
@@ -34,6 +35,8 @@ def make_user(
     fields.setdefault("full_name", f"Pegawai Uji {n}")
     fields.setdefault("email", f"pegawai{n}@uji.test")
     fields.setdefault("nip", valid_nip(n))
+    # Everyone made here has read the privacy notice (tests/notice makes people who have not).
+    fields.setdefault("privacy_version", current_version())
     user = create_user(roles=set(roles), unit=unit, **fields)
     # scrypt is slow on purpose; hash the shared test password once per session.
     user.password_hash = _hash(password)

@@ -45,6 +45,7 @@ def test_demo_uses_configured_password(make_app):
             "/login", data={"identifier": "kepala@demo.test", "password": "Demo-Sinau-2025"}
         )
         assert response.status_code == 302
+        client.post("/privacy/acknowledge", data={"next": "/"})  # the first sign-in's notice
         assert "Unit yang Anda pimpin" in client.get("/").get_data(as_text=True)
 
 

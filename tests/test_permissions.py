@@ -22,6 +22,7 @@ from sqlalchemy import select
 from lms import create_app
 from lms.assignments import services as assignments
 from lms.config import testing_config as settings_for_tests
+from lms.corrections import services as corrections
 from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.i18n import utcnow
@@ -48,7 +49,8 @@ IMPORTERS = {"unit_head", "hr"}
 EXPECTED: dict[str, tuple[str, object]] = {
     "main.index": ("GET", PUBLIC),
     "main.healthz": ("GET", PUBLIC),
-    "main.privacy": ("GET", PUBLIC),
+    "notice.privacy": ("GET", PUBLIC),
+    "notice.acknowledge": ("POST", MEMBERS),
     "main.set_language": ("POST", PUBLIC),
     "accounts.login": ("GET POST", PUBLIC),
     "accounts.logout": ("POST", PUBLIC),
@@ -58,6 +60,10 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "accounts.profile": ("GET", MEMBERS),
     "accounts.end_all": ("POST", MEMBERS),
     "accounts.password": ("GET POST", MEMBERS),
+    "corrections.mine": ("GET POST", MEMBERS),
+    # The world person's pending request: HR and admin (rule users.manage on a learner).
+    "corrections.queue": ("GET", STAFF),
+    "corrections.review": ("GET POST", STAFF),
     "privacy.export": ("POST", MEMBERS),  # Data saya: always the signed-in person's own
     "accounts.users": ("GET POST", STAFF),  # the search is posted: no NIP in a URL
     "accounts.user_new": ("GET POST", STAFF),
@@ -311,6 +317,7 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
     assignment, _ = assignments.create_assignment(
         course, scope="unit", unit=unit, deadline=date(2030, 1, 31), by=None, now=utcnow()
     )
+    correction = corrections.ask(person, "position", "Guru Ahli Madya", "", utcnow())
     db.session.commit()
     return {
         "user_id": person.id,
@@ -330,6 +337,7 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
         "people": {name: p.id for name, p in people.items()},
         "targets": {name: t.id for name, t in targets.items()},
         "assignment_id": assignment.id,
+        "correction_id": correction.id,
         "report": "enrolments",
         "fmt": "csv",
     }

@@ -69,6 +69,10 @@ class User(UserMixin, db.Model):
     #: First time the person chose a password from an emailed link or signed in; empty means
     #: "not yet activated" (lms/activation invites these).
     activated_at: Mapped[datetime | None]
+    #: Version of the privacy notice the person last acknowledged, and when (lms/notice): a
+    #: different current version shows the notice again at the next page.
+    privacy_version: Mapped[str | None] = mapped_column(String(20))
+    privacy_seen_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

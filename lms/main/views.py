@@ -99,12 +99,6 @@ def healthz():
     return {"status": "ok"}
 
 
-@bp.route("/privacy")
-def privacy():
-    """Pemberitahuan privasi (UU 27/2022): what Sinau keeps, why, and for how long."""
-    return render_template("main/privacy.html")
-
-
 # (endpoint, label, action the policy must allow); features append their entries.
 NAV: list[tuple[str, object, str]] = [
     ("courses.catalogue", _l("Kursus"), "courses.browse"),

@@ -65,9 +65,12 @@ def test_import_invite_activate_and_sign_in(mail_app, smtp, client, login_as, db
     assert "Halo, Rina Wulandari." in page.get_data(as_text=True)
     done = rina.post(path, data={"new": PASSWORD, "confirm": PASSWORD})
     assert done.status_code == 302
+    # The first page she sees is the privacy notice (tests/notice); she reads it and goes on.
+    notice = rina.get("/", follow_redirects=True).get_data(as_text=True)
+    assert "Akun Anda sudah aktif" in notice and "Pemberitahuan privasi" in notice
+    rina.post("/privacy/acknowledge", data={"next": "/"})
     dashboard = rina.get("/").get_data(as_text=True)
     assert "Halo, Rina Wulandari" in dashboard
-    assert "Akun Anda sudah aktif" in dashboard
 
     # Later, she signs in with her NIP and the password she chose.
     rina.post("/logout")

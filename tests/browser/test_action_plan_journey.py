@@ -46,6 +46,11 @@ def log_in(page, email: str) -> None:
     page.get_by_label("NIP atau email").fill(email)
     page.get_by_label("Kata sandi").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
+    # A first sign-in shows the privacy notice first.
+    read = page.get_by_role("button", name="Saya telah membaca pemberitahuan ini")
+    read.or_(page.get_by_role("heading", name="Halo,")).wait_for()
+    if read.is_visible():
+        read.click()
     page.get_by_role("heading", name="Halo,").wait_for()
 
 

@@ -21,6 +21,9 @@ def test_learner_logs_in_switches_language_and_logs_out(page, demo):
     page.get_by_label("NIP atau email").fill("asn@demo.test")
     page.get_by_label("Kata sandi").fill(demo)
     page.get_by_role("button", name="Masuk").click()
+    # The first sign-in shows the privacy notice; reading it leads on to the dashboard.
+    page.get_by_role("heading", name="Pemberitahuan privasi", exact=True).wait_for()
+    page.get_by_role("button", name="Saya telah membaca pemberitahuan ini").click()
     page.get_by_role("heading", name="Halo, Rina Wulandari").wait_for()
     assert "Bidang Aplikasi Informatika" in page.content()
 
