@@ -30,6 +30,8 @@ from lms.privacy.registry import fields, personal_data
         "locale": _l("Bahasa"),
         "last_login_at": _l("Terakhir masuk"),
         "activated_at": _l("Diaktifkan"),
+        "privacy_version": _l("Versi pemberitahuan privasi yang telah dibaca"),
+        "privacy_seen_at": _l("Waktu membaca pemberitahuan privasi"),
         "created_at": _l("Dibuat"),
         "updated_at": _l("Terakhir diubah"),
         "method": _l("Cara masuk"),
@@ -55,6 +57,8 @@ def export_account(user: User) -> dict:
         "must_change_password",
         "last_login_at",
         "activated_at",
+        "privacy_version",
+        "privacy_seen_at",
         "created_at",
         "updated_at",
     )

@@ -3,6 +3,7 @@ again after each new version, and its reading recorded with the time."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
@@ -78,6 +79,17 @@ def test_first_sign_in_shows_the_notice_then_the_dashboard(client, db):
     assert "Anda membaca versi ini pada" in client.get("/privacy").get_data(as_text=True)
     client.post("/privacy/acknowledge", data={"next": "/"})
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.id > event.id)) is None
+
+
+def test_the_reading_is_part_of_data_saya(app, db):
+    from lms.notice.services import acknowledge
+    from lms.privacy.registry import PROVIDERS
+
+    person = _new_person(db)
+    acknowledge(person, datetime(2026, 12, 1, 2, 0))
+    profile = PROVIDERS["accounts"].export(person)["profile"]
+    assert profile["privacy_version"] == NOTICE_VERSION
+    assert profile["privacy_seen_at"] == datetime(2026, 12, 1, 2, 0)
 
 
 def test_a_new_version_shows_the_notice_again(app, client, login_as, db):
