@@ -11,6 +11,7 @@ from sqlalchemy import event, func, select
 from lms.activation import services
 from lms.activation.models import AccountToken
 from lms.audit.models import AuditEvent
+from lms.audit.services import record
 from lms.i18n import utcnow
 from lms.reminders import services as outbox
 from lms.reminders.models import NotificationSetting, OutboxMessage
@@ -259,13 +260,17 @@ def test_inviting_and_the_pages_take_as_many_statements_for_many_people_as_for_f
         views = [statements_of(db, lambda p=p: client.get(p)) for p in pages]
         return invite, views
 
+    # The audit chain's head row exists in a live database (the migration makes it); an emptied
+    # test database gets it with the first event, which would cost three statements more once.
+    record(None, "test.warmup")
+    db.session.commit()
     few = measure()
     for n in range(60):
         newcomer(make_unit(f"Seksi {n}", parent=w["bidang"]), email=f"s{n}@jatimprov.go.id")
     db.session.commit()
     many = measure()
     assert many == few
-    assert few[0] <= 8
+    assert few[0] <= 10  # six for the invitations, four to chain their audit event
 
 
 def test_the_menu_leads_hr_and_admin_to_activation(app, client, login_as, db):
