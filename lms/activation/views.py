@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.accounts.sessions import end_all_sessions, end_current_session, start_session
 from lms.accounts.views import safe_next
-from lms.activation import services
+from lms.activation import overview, services
 from lms.activation.forms import ForgotForm, InviteForm, SetPasswordForm
 from lms.audit.services import record
 from lms.extensions import db
@@ -40,6 +40,7 @@ from lms.org.services import unit_choices
 from lms.pagination import check_page, page_number
 from lms.policy import authorize
 from lms.reports.exports import Column, person_columns, respond
+from lms.reports.services import stream
 
 bp = Blueprint("activation", __name__, template_folder="templates")
 
@@ -130,7 +131,7 @@ def index(unit_id: int | None):
     unit = _unit(unit_id)
     now = utcnow()
     label = _("Langsung di unit ini") if unit else _("Tanpa unit kerja")
-    rows, total = services.unit_rows(unit, now, label)
+    rows, total = overview.unit_rows(unit, now, label)
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORTS else "name"
     desc = request.args.get("dir") == "desc"
@@ -160,7 +161,7 @@ def people(unit_id: int | None):
     status = request.args.get("status", "waiting")
     status = status if status in STATUS_LABELS else "waiting"
     now = utcnow()
-    query = services.people_query(unit, now, status)
+    query = overview.people_query(unit, now, status)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     per_page = current_app.config["PAGE_SIZE"]
     page = _page_number(total or 0, per_page)
@@ -182,7 +183,7 @@ def people(unit_id: int | None):
         status=status,
         statuses=STATUS_LABELS,
         page=Page(items, page, per_page, total or 0),
-        states=[services.status_of(r, now) for r in items],
+        states=[overview.status_of(r, now) for r in items],
         now=now,
         form=BaseForm(),
     )
@@ -276,8 +277,8 @@ def _export_columns() -> list[Column]:
 def _export_rows(unit: Unit | None, status: str):
     now = utcnow()
     labels = {k: str(v) for k, v in STATUS_LABELS.items()}
-    for r in services.stream(services.people_query(unit, now, status)):
-        state = services.status_of(r, now)
+    for r in stream(overview.people_query(unit, now, status)):
+        state = overview.status_of(r, now)
         yield [
             r.nip, r.full_name, r.position, r.position_type, r.rank, r.unit, r.email,
             labels[state], r.sent_at, r.expires_at if state == "invited" else None,

@@ -18,12 +18,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms.audit.models import GENESIS, AuditChainHead, AuditEvent
 from lms.extensions import db
 from lms.i18n import utcnow
+from lms.sql import insert_or_ignore
 
 HEAD_ID = 1
 
@@ -70,11 +69,7 @@ def _lock_head() -> tuple[int, str]:
             select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
         seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS)
-        dialect = db.session.get_bind().dialect.name
-        insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
-        db.session.execute(
-            insert(head).values(id=HEAD_ID, seq=seq, hash=last_hash).on_conflict_do_nothing()
-        )
+        db.session.execute(insert_or_ignore(head).values(id=HEAD_ID, seq=seq, hash=last_hash))
         db.session.execute(lock)
     row = db.session.execute(select(head.c.seq, head.c.hash).where(head.c.id == HEAD_ID)).one()
     return row.seq, row.hash

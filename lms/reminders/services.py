@@ -14,7 +14,6 @@ from email.utils import make_msgid
 
 from flask import current_app, render_template
 from sqlalchemy import and_, case, exists, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
 from lms.accounts.models import User
@@ -23,6 +22,7 @@ from lms.i18n import utcnow
 from lms.reminders.emails import EMAILS, urgent_rules
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from lms.reminders.rules import RULES, Due
+from lms.sql import insert_or_ignore
 
 CATEGORIES = ("course", "action", "escalation", "digest", "summary")
 #: Categories nobody can switch off by email: an activation or reset link must arrive.
@@ -30,13 +30,6 @@ ALWAYS_EMAILED = ("account",)
 #: A claim older than this belongs to a sender that died; the message is tried again.
 STALE_CLAIM = timedelta(minutes=10)
 BATCH = 2000
-
-
-def _insert(table):
-    """INSERT ... ON CONFLICT DO NOTHING for the database in use."""
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing()
 
 
 def retry_when_locked(fn: Callable[[], object], attempts: int = 8) -> object:
@@ -85,7 +78,9 @@ def record(batch: list[Due], now: datetime) -> list[int]:
         }
         for d in batch
     ]
-    created = list(db.session.scalars(_insert(Notification).returning(Notification.id), rows))
+    created = list(
+        db.session.scalars(insert_or_ignore(Notification).returning(Notification.id), rows)
+    )
     if created:
         muted = exists().where(
             NotificationSetting.user_id == User.id,
@@ -107,7 +102,7 @@ def record(batch: list[Due], now: datetime) -> list[int]:
             ).all()
             if emails:
                 db.session.execute(
-                    _insert(OutboxMessage),
+                    insert_or_ignore(OutboxMessage),
                     [
                         {
                             "notification_id": nid,
