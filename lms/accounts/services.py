@@ -43,6 +43,8 @@ class AccountError(ValueError):
 class LoginResult:
     user: User | None
     error: str | None = None
+    #: The account the typed identifier names, when the sign-in failed (for the audit log only).
+    account_id: int | None = None
 
 
 def find_by_identifier(identifier: str) -> User | None:
@@ -112,10 +114,10 @@ def authenticate(identifier: str, password: str, now: datetime, ip: str | None) 
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     if not check_password_hash(stored, password) or stored is _DUMMY_HASH:
         _count_failure(key, ip, now)
-        return LoginResult(None, generic)
+        return LoginResult(None, generic, user.id if user else None)
     if not user.active:
         return LoginResult(
-            None, _("Akun Anda tidak aktif. Silakan hubungi admin kepegawaian unit Anda.")
+            None, _("Akun Anda tidak aktif. Silakan hubungi admin kepegawaian unit Anda."), user.id
         )
     if throttle is not None:
         db.session.delete(throttle)

@@ -83,13 +83,12 @@ def login():
             message = _(
                 "Masuk dengan kata sandi tidak tersedia untuk akun Anda. Silakan masuk dengan SSO."
             )
-            result = services.LoginResult(None, message)
+            result = services.LoginResult(None, message, result.user.id)
         if result.user is None:
-            found = services.find_by_identifier(form.identifier.data)
             record(
                 None,
                 "account.login_failed",
-                f"user:{found.id}" if found else None,
+                f"user:{result.account_id}" if result.account_id else None,
                 now=now,
                 ip=client_address(),
                 method="password",
