@@ -73,6 +73,11 @@ class User(UserMixin, db.Model):
     #: different current version shows the notice again at the next page.
     privacy_version: Mapped[str | None] = mapped_column(String(20))
     privacy_seen_at: Mapped[datetime | None]
+    #: When the account was last deactivated: the retention period (LMS_RETENTION_YEARS) runs
+    #: from here (lms/erasure). Empty while active.
+    deactivated_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: When the person was anonymised (erasure on request or at the end of retention).
+    erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

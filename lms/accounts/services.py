@@ -20,6 +20,7 @@ from lms.accounts.nip import clean_nip
 from lms.accounts.sessions import end_all_sessions
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.i18n import utcnow
 
 #: Words a person in Pemprov Jatim might build a password from; zxcvbn weighs them like its
 #: own lists of leaked passwords, names and common words.
@@ -258,6 +259,10 @@ def create_user(
 
 def set_active(user: User, active: bool) -> None:
     """Activate or deactivate an account; a deactivated person is logged out everywhere."""
+    if active:
+        user.deactivated_at = None
+    elif user.active or user.deactivated_at is None:
+        user.deactivated_at = utcnow()
     user.active = active
     if not active:
         user.session_version += 1

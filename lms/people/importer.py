@@ -624,7 +624,13 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
             db.session.execute(insert(UserRole), roles)
     if plan.updates:
         rows = [
-            {**row, "unit_id": unit(row["unit_id"]), "active": True, "updated_at": now}
+            {
+                **row,
+                "unit_id": unit(row["unit_id"]),
+                "active": True,
+                "deactivated_at": None,
+                "updated_at": now,
+            }
             for row in plan.updates
         ]
         db.session.execute(update(User), rows)
@@ -635,6 +641,7 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
                 {
                     "id": m["id"],
                     "active": False,
+                    "deactivated_at": now,
                     "session_version": m["session_version"] + 1,
                     "updated_at": now,
                 }
