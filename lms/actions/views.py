@@ -3,8 +3,6 @@ downloads, the province-wide overview with exports, imports, and programmes."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import OrderedDict
 
 from flask import (
@@ -17,7 +15,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -28,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.actions import evidence as evidence_files
 from lms.actions import imports, services
+from lms.actions.exports import rollup_columns, rollup_values
 from lms.actions.forms import (
     CommentForm,
     ImportConfirmForm,
@@ -56,6 +54,7 @@ from lms.i18n import utcnow, wib_today
 from lms.limits import limit_upload
 from lms.org.models import Unit
 from lms.policy import authorize, can
+from lms.reports.exports import respond
 
 bp = Blueprint("actions", __name__, url_prefix="/actions", template_folder="templates")
 
@@ -567,98 +566,16 @@ def overview():
     )
 
 
-EXPORT_HEADER = [
-    _l("Unit kerja"),
-    _l("Jumlah butir"),
-    _l("Rancangan"),
-    _l("Berjalan"),
-    _l("Menunggu review"),
-    _l("Selesai diterima"),
-    _l("Terhambat"),
-    _l("Dibatalkan"),
-    _l("Melewati tenggat"),
-    _l("Rata-rata progres (%)"),
-    _l("Pembaruan terakhir (WIB)"),
-]
-
-
-def _export_values(r: services.Rollup) -> list:
-    from lms.i18n import to_wib
-
-    last = to_wib(r.last_update_at).strftime("%Y-%m-%d %H:%M") if r.last_update_at else ""
-    average = round(r.average_progress, 1) if r.average_progress is not None else ""
-    return [
-        r.name, r.total, r.draft, r.in_progress, r.review, r.accepted, r.blocked, r.cancelled,
-        r.overdue, average, last,
-    ]  # fmt: skip
-
-
-def neutralise(value):
-    """A spreadsheet cell that cannot run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _export_name(extension: str) -> str:
-    return f"pantauan-rencana-aksi-{wib_today(utcnow()).isoformat()}.{extension}"
-
-
-@bp.route("/overview.csv")
+@bp.route("/overview.<any(csv, xlsx):fmt>")
 @login_required
-def overview_csv():
-    """The overview as CSV (UTF-8 with BOM for Excel), streamed."""
+def overview_export(fmt: str):
+    """The overview as CSV or XLSX, with the filters and order of the page: the reports' shared
+    writer and the same columns as the reports' export of action plans."""
     authorize("actions.overview")
     rows, _filters = _overview_rows()
-    header = [str(h) for h in EXPORT_HEADER]
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"
-        for values in [header, *(_export_values(r) for r in rows)]:
-            writer.writerow([neutralise(v) for v in values])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate(0)
-
-    return Response(
-        stream_with_context(generate()),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name("csv")}"'},
-    )
-
-
-@bp.route("/overview.xlsx")
-@login_required
-def overview_xlsx():
-    """The overview as an Excel workbook: bold header, sensible widths, frozen header row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    authorize("actions.overview")
-    rows, _filters = _overview_rows()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Rencana Aksi"))[:31]
-    sheet.append([str(h) for h in EXPORT_HEADER])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        sheet.append([neutralise(v) for v in _export_values(r)])
-    widths = [48, 12, 12, 12, 16, 16, 12, 12, 16, 20, 22]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    out.seek(0)
-    return send_file(
-        out,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=_export_name("xlsx"),
-    )
+    name = f"pantauan-rencana-aksi-{wib_today(utcnow()).isoformat()}"
+    values = (rollup_values(r) for r in rows)
+    return respond(fmt, name, rollup_columns(), values, _("Rencana Aksi"))
 
 
 # -- import ---------------------------------------------------------------------------------------

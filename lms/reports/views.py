@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import User
 from lms.actions import services as action_services
+from lms.actions.exports import rollup_columns, rollup_values
 from lms.audit.services import record
 from lms.courses.models import Course
 from lms.courses.services import JP_TARGET, jp_by_year
@@ -483,29 +484,9 @@ def _enrolment_rows(unit, filters, today):
         ]  # fmt: skip
 
 
-def _action_columns() -> list[Column]:
-    return [
-        Column(_("Unit kerja"), 40),
-        Column(_("Butir"), 8),
-        Column(_("Rancangan"), 10),
-        Column(_("Berjalan"), 10),
-        Column(_("Menunggu tinjauan"), 12),
-        Column(_("Diterima"), 10),
-        Column(_("Terhambat"), 10),
-        Column(_("Dibatalkan"), 10),
-        Column(_("Lewat tenggat"), 12),
-        Column(_("Rata-rata progres (%)"), 12),
-        Column(_("Pembaruan terakhir"), 20),
-    ]
-
-
 def _action_export_rows(unit, filters, today):
     for r in action_rows(unit, today, request.args.get("program", type=int)):
-        average = None if r.average_progress is None else round(r.average_progress, 1)
-        yield [
-            r.name, r.total, r.draft, r.in_progress, r.review, r.accepted, r.blocked,
-            r.cancelled, r.overdue, average, r.last_update_at,
-        ]  # fmt: skip
+        yield rollup_values(r)
 
 
 #: Every exportable report by name.
@@ -517,7 +498,7 @@ REPORTS: dict[str, Report] = {
     "people": Report(_l("Laporan per pegawai"), True, _people_columns, _people_rows),
     "jp": Report(_l("Pegawai di bawah 20 JP"), True, _jp_columns, _jp_rows),
     "enrolments": Report(_l("Pegawai x kursus"), True, _enrolment_columns, _enrolment_rows),
-    "actions": Report(_l("Rencana aksi per unit"), False, _action_columns, _action_export_rows),
+    "actions": Report(_l("Rencana aksi per unit"), False, rollup_columns, _action_export_rows),
 }
 
 

@@ -274,6 +274,7 @@ def test_csv_export_neutralises_formulas_and_streams(db, client, login_as, team)
     response = client.get("/actions/overview.csv")
     assert response.is_streamed
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert response.headers["Cache-Control"] == "no-store"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -289,12 +290,34 @@ def test_xlsx_export_has_a_bold_frozen_header_and_no_formulas(db, client, login_
     db.session.commit()
     login_as("admin")
     response = client.get("/actions/overview.xlsx")
+    assert response.headers["Cache-Control"] == "no-store"
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet["A1"].value == "Unit kerja" and sheet["A1"].font.b
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["A"].width >= 40
-    values = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    assert "'=1+1" in values
+    cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
+    # Stored as a text cell, shown as typed: no formula, and no quote a person would see.
+    assert cells["=1+1"].data_type == "s"
+    assert not any(str(v).startswith("'") for v in cells)
+
+
+def test_overview_and_report_exports_share_one_set_of_columns(db, client, login_as, team):
+    """One export of the roll-up: the overview's file and the reports' file have the same
+    headers and the same row for a unit (they once drifted apart)."""
+    make_item(team["unit"], team["owner"], team["program"])
+    db.session.commit()
+    login_as("hr")
+    overview = list(csv.reader(io.StringIO(
+        client.get("/actions/overview.csv").get_data(as_text=True).lstrip("\ufeff")
+    )))  # fmt: skip
+    report = list(csv.reader(io.StringIO(
+        client.get("/reports/export/actions.csv").get_data(as_text=True).lstrip("\ufeff")
+    )))  # fmt: skip
+    assert overview[0] == report[0]
+    assert overview[0][4] == "Menunggu tinjauan" and overview[0][-1] == "Pembaruan terakhir (WIB)"
+    opd = team["opd"].name
+    assert [r for r in overview if r[0] == opd] == [r for r in report if r[0] == opd]
+    assert next(r for r in overview if r[0] == opd)[1] == "1"
 
 
 def test_hr_adds_a_programme_with_a_period(db, client, login_as):
