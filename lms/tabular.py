@@ -23,7 +23,7 @@ import time
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -181,6 +181,32 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DMY_DAY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
+
+
+def parse_day(value: Any) -> date:
+    """2025-12-31, 31/12/2025, 31-12-2025, an Excel date cell, or an Excel day number;
+    ValueError (in Indonesian) for anything else."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+        return date(1899, 12, 30) + timedelta(days=int(value))
+    text = cell_text(value).lstrip("'\u2019").strip()
+    try:
+        if m := _ISO_DAY.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _DMY_DAY.match(text):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        pass
+    raise ValueError(
+        _("Tanggal %(value)s tidak dikenali; tulis 2025-12-31 atau 31/12/2025.", value=text)
+    )
 
 
 def read_table(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -47,8 +47,11 @@ class User(UserMixin, db.Model):
     #: Stored lower-case so uniqueness ignores case.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    #: "PNS" or "PPPK".
+    #: "PNS" or "PPPK" (a CPNS counts as PNS): decides how JP are counted (lms/courses/jp.py).
     employment: Mapped[str] = mapped_column(String(10), default="PNS")
+    #: PPPK only: the first day of the current contract (TMT PPPK); the person's JP are counted
+    #: per contract year from its anniversary. Empty for PNS.
+    contract_start: Mapped[date | None] = mapped_column(Date)
     #: Jabatan, e.g. "Pranata Komputer Ahli Muda".
     position: Mapped[str | None] = mapped_column(String(200))
     #: Jenis jabatan: JPT, Administrator, Pengawas, Pelaksana, Fungsional.

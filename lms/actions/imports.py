@@ -9,9 +9,8 @@ travels in URLs or the session).
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from itertools import islice
 
 from sqlalchemy import func, select
@@ -132,29 +131,8 @@ def cell_text(value: object) -> str:
     return tabular.cell_text(value).lstrip("'\u2019").strip()
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
-
-
-def parse_date(value: object) -> date:
-    """2025-12-31, 31/12/2025, 31-12-2025, an Excel date cell, or an Excel day number."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
-        return date(1899, 12, 30) + timedelta(days=int(value))
-    text = cell_text(value)
-    try:
-        if m := _ISO.match(text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _DMY.match(text):
-            return date(int(m[3]), int(m[2]), int(m[1]))
-    except ValueError:
-        pass
-    raise ValueError(
-        _("Tanggal %(value)s tidak dikenali; tulis 2025-12-31 atau 31/12/2025.", value=text)
-    )
+#: Dates in cells: the staff import reads them the same way.
+parse_date = tabular.parse_day
 
 
 def parse_nip(value: object) -> str:

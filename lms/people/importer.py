@@ -33,13 +33,24 @@ from lms.i18n import gettext as _
 from lms.org.models import Unit
 from lms.org.services import create_unit
 from lms.people.reading import ImportFileError, Table, read_table
-from lms.tabular import cell_text
+from lms.tabular import cell_text, parse_day
 
 __all__ = ["ImportFileError", "Plan", "Problem", "apply", "prepare"]
 
 #: Fields of a person an import writes.
-PERSON_FIELDS = ("full_name", "email", "position", "position_type", "rank", "employment", "unit_id")
+PERSON_FIELDS = (
+    "full_name",
+    "email",
+    "position",
+    "position_type",
+    "rank",
+    "employment",
+    "contract_start",
+    "unit_id",
+)
 POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
+#: SIASN's "Struktural" without an eselon column: a known kind, kept as it is for HR to refine.
+STRUCTURAL = "Struktural"
 #: How many of the people to be deactivated the preview names (the count is always exact).
 SAMPLE = 200
 
@@ -65,6 +76,7 @@ class Row:
     position_type: str | None
     rank: str | None
     employment: str | None
+    contract_start: date | None
     unit_path: tuple[str, ...] | None
     unit_code: str | None
 
@@ -144,6 +156,10 @@ class Plan:
 # -- cells ---------------------------------------------------------------------------------------
 
 
+def _blank(value: Any) -> bool:
+    return not cell_text(value).lstrip("'\u2019").strip()
+
+
 def _text(value: Any) -> str:
     """A cell as text (:func:`lms.tabular.cell_text`) with all whitespace collapsed."""
     return " ".join(cell_text(value).split())
@@ -163,17 +179,41 @@ _EMPLOYMENT = {
 
 
 def parse_employment(text: str) -> str:
-    """'PNS' or 'PPPK' from what exports write (CPNS, P3K, ...); ValueError if unknown."""
+    """'PNS' or 'PPPK' from what exports write: CPNS, P3K, and SIASN's JENIS PEGAWAI ("PNS Daerah
+    Provinsi", "PNS Pusat DPK", "PNS Daerah Kab/Kota", "PPPK"); ValueError if unknown."""
     key = " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
     if key in _EMPLOYMENT:
         return _EMPLOYMENT[key]
+    words = key.split()
+    if words and words[0] in ("pns", "cpns"):  # PNS Daerah Provinsi, PNS Pusat DPK/DPB, ...
+        return "PNS"
+    if {"pppk", "p3k"} & set(words) or "perjanjian kerja" in key:
+        return "PPPK"
     raise ValueError(
         _("Status kepegawaian \u201c%(value)s\u201d tidak dikenal; isi PNS atau PPPK.", value=text)
     )
 
 
+#: SIASN's STATUS CPNS PNS: a candidate (C) or a civil servant (P); both count as PNS.
+_CPNS = {"c": "PNS", "p": "PNS", "cpns": "PNS", "pns": "PNS", "calon pns": "PNS"}
+
+
+def parse_cpns(text: str) -> str:
+    """'PNS' from SIASN's STATUS CPNS PNS ("C", "P", "CPNS", "PNS"); ValueError if unknown."""
+    key = " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+    if key in _CPNS:
+        return _CPNS[key]
+    raise ValueError(
+        _(
+            "Status CPNS/PNS \u201c%(value)s\u201d tidak dikenal; isi C, P, CPNS atau PNS.",
+            value=text,
+        )
+    )
+
+
 def parse_position_type(text: str, echelon: str = "") -> str:
-    """One of POSITION_TYPES from the many ways exports write it; ValueError if unknown."""
+    """One of POSITION_TYPES from the many ways exports write it; "Struktural" as it is when no
+    eselon says which; ValueError if unknown."""
     key = text.lower()
     if "fungsional umum" in key or "pelaksana" in key:
         return "Pelaksana"
@@ -191,12 +231,7 @@ def parse_position_type(text: str, echelon: str = "") -> str:
             return {"I": "JPT", "II": "JPT", "III": "Administrator", "IV": "Pengawas"}[
                 level.group(1).upper()
             ]
-        raise ValueError(
-            _(
-                "Jenis jabatan \u201cStruktural\u201d perlu dirinci: isi JPT, Administrator, atau "
-                "Pengawas (atau sertakan kolom Eselon)."
-            )
-        )
+        return STRUCTURAL
     raise ValueError(
         _(
             "Jenis jabatan \u201c%(value)s\u201d tidak dikenal; isi salah satu dari: %(types)s.",
@@ -314,11 +349,24 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
 
         employment = None
         status = _text(cell(values, "employment"))
+        cpns = _text(cell(values, "cpns"))
         if status:
             try:
                 employment = parse_employment(status)
             except ValueError as exc:
                 problem("employment", str(exc))
+        elif cpns:
+            try:
+                employment = parse_cpns(cpns)
+            except ValueError as exc:
+                problem("cpns", str(exc))
+            status = cpns
+        contract_start = None
+        if not _blank(cell(values, "contract_start")):
+            try:
+                contract_start = parse_day(cell(values, "contract_start"))
+            except ValueError as exc:
+                problem("contract_start", str(exc))
         nip = ""
         try:
             # An unknown status is reported once; its NIP is checked the lenient (PPPK) way.
@@ -376,6 +424,7 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
                 position_type,
                 rank,
                 employment,
+                contract_start,
                 path or None,
                 code,
             )
@@ -489,6 +538,7 @@ def _compare(
             User.position_type,
             User.rank,
             User.employment,
+            User.contract_start,
             User.unit_id,
             User.active,
             User.session_version,
@@ -499,6 +549,7 @@ def _compare(
     units = _Units()
     bad_rows: set[int] = {p.row for p in plan.problems if p.row}
     covered_roots: set[int] = set()
+    structural = 0
     for row in rows:
         file_nips.add(row.nip)
         if row.number in bad_rows:
@@ -525,7 +576,10 @@ def _compare(
         unit_id = units.resolve(row.unit_path, row.unit_code)
         if unit_id is not None and unit_id > 0:
             covered_roots.add(units.root[unit_id])
+        if row.position_type == STRUCTURAL:
+            structural += 1
         if current is None:
+            employment = row.employment or "PNS"
             plan.inserts.append(
                 {
                     "nip": row.nip,
@@ -534,18 +588,30 @@ def _compare(
                     "position": row.position,
                     "position_type": row.position_type,
                     "rank": row.rank,
-                    "employment": row.employment or "PNS",
+                    "employment": employment,
+                    "contract_start": row.contract_start if employment == "PPPK" else None,
                     "unit_id": unit_id,
                 }
             )
             continue
+        employment = row.employment or current.employment
+        position_type = row.position_type or current.position_type
+        if position_type == STRUCTURAL and current.position_type in (
+            "JPT",
+            "Administrator",
+            "Pengawas",
+        ):
+            position_type = current.position_type  # what HR refined stays
         wanted = {
             "full_name": row.full_name,
             "email": row.email or current.email,
             "position": row.position or current.position,
-            "position_type": row.position_type or current.position_type,
+            "position_type": position_type,
             "rank": row.rank or current.rank,
-            "employment": row.employment or current.employment,
+            "employment": employment,
+            "contract_start": (
+                (row.contract_start or current.contract_start) if employment == "PPPK" else None
+            ),
             "unit_id": current.unit_id if unit_id is None else unit_id,
         }
         changed = any(wanted[f] != getattr(current, f) for f in PERSON_FIELDS)
@@ -555,6 +621,15 @@ def _compare(
         else:
             plan.unchanged += 1
     plan.new_units = units.new
+    if structural:
+        plan.warnings.append(
+            _(
+                "%(n)d baris berjenis jabatan \u201cStruktural\u201d tanpa kolom Eselon: disimpan "
+                "sebagai Struktural. Rinci menjadi JPT, Administrator, atau Pengawas di halaman "
+                "pegawai, atau sertakan kolom Eselon pada impor berikutnya.",
+                n=structural,
+            )
+        )
     if not covered_roots:
         return
     protected = set(
