@@ -91,7 +91,7 @@ DEMO_ACTIONS = [
         "target_value": "60%",
         "owner": "asn@demo.test", "co_owners": ["fajar@demo.test"],
         "start": -75, "due": 45, "priority": "high",
-        "tags": [("asta_cita", 7), ("nawa_bhakti_satya", 6)],
+        "tags": [("asta_cita", 7), ("nawa_bhakti_satya", 7)],
         "courses": ["ai-untuk-pelayanan-publik"],
         "updates": [
             (40, 25, "in_progress", "Daftar 120 pertanyaan umum dari petugas front office sudah "
@@ -127,7 +127,7 @@ DEMO_ACTIONS = [
         "target_value": "40 operator",
         "owner": "siti@demo.test", "co_owners": ["asn@demo.test"],
         "start": -60, "due": 10, "priority": "medium",
-        "tags": [("asta_cita", 4), ("nawa_bhakti_satya", 3)],
+        "tags": [("asta_cita", 4), ("nawa_bhakti_satya", 7)],
         "courses": ["dasar-ai-untuk-asn"],
         "updates": [
             (30, 50, "in_progress", "Angkatan pertama (20 operator) selesai.", None),
@@ -157,7 +157,7 @@ DEMO_ACTIONS = [
         "target_value": "4 rapat berturut-turut",
         "owner": "fajar@demo.test", "co_owners": [],
         "start": -45, "due": -5, "priority": "high",
-        "tags": [("nawa_bhakti_satya", 6)], "courses": [],
+        "tags": [("nawa_bhakti_satya", 7)], "courses": [],
         "updates": [
             (20, 40, "in_progress", "Sumber data dan kategori aduan sudah disepakati.", None),
         ],
@@ -206,7 +206,7 @@ def load_demo_actions(unit: Unit) -> bool:
     if has_items:
         return created
     people = {u.email: u for u in db.session.scalars(select(User))}
-    tags = {(t.kind, t.position): t for t in db.session.scalars(select(Tag))}
+    tags = {(t.kind, t.position): t for t in db.session.scalars(select(Tag).where(Tag.active))}
     head = unit.head
     for spec in DEMO_ACTIONS:
         planned = now - timedelta(days=100)

@@ -8,8 +8,10 @@ Services flush; the view or command commits.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -410,42 +412,54 @@ def tags_by_kind(active_only: bool = True) -> dict[str, list[Tag]]:
     return out
 
 
-ASTA_CITA = [
-    "Memperkokoh ideologi Pancasila, demokrasi, dan hak asasi manusia",
-    "Memantapkan sistem pertahanan keamanan negara dan kemandirian bangsa",
-    "Meningkatkan lapangan kerja berkualitas, kewirausahaan, dan industri kreatif",
-    "Memperkuat pembangunan SDM, sains, teknologi, pendidikan, dan kesehatan",
-    "Melanjutkan hilirisasi dan industrialisasi",
-    "Membangun dari desa dan dari bawah untuk pemerataan ekonomi",
-    "Memperkuat reformasi politik, hukum, dan birokrasi, serta pemberantasan korupsi",
-    "Memperkuat keselarasan dengan lingkungan, alam, dan budaya",
-]
-NAWA_BHAKTI_SATYA = [
-    "Jatim Sejahtera",
-    "Jatim Kerja",
-    "Jatim Cerdas dan Sehat",
-    "Jatim Akses",
-    "Jatim Berdaya",
-    "Jatim Amanah",
-    "Jatim Harmoni",
-    "Jatim Agro",
-    "Jatim Berkah",
-]
-DEFAULT_TAGS = {"asta_cita": ASTA_CITA, "nawa_bhakti_satya": NAWA_BHAKTI_SATYA}
-TAG_KIND_LABELS = {"asta_cita": "Asta Cita", "nawa_bhakti_satya": "Nawa Bhakti Satya"}
+#: The alignment lists and their sources: configuration, not code (see the file's comments).
+ALIGNMENT_FILE = Path(__file__).with_name("alignment.toml")
+
+
+def load_alignment(path: Path = ALIGNMENT_FILE) -> dict[str, dict]:
+    """Read the alignment lists: per kind its label, source, names in order and retired names."""
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+ALIGNMENT = load_alignment()
+ASTA_CITA: list[str] = ALIGNMENT["asta_cita"]["names"]
+NAWA_BHAKTI_SATYA: list[str] = ALIGNMENT["nawa_bhakti_satya"]["names"]
+DEFAULT_TAGS = {kind: spec["names"] for kind, spec in ALIGNMENT.items()}
+RETIRED_TAGS = {kind: spec.get("retired", []) for kind, spec in ALIGNMENT.items()}
+TAG_KIND_LABELS = {kind: spec["label"] for kind, spec in ALIGNMENT.items()}
 
 
 def seed_tags(lists: dict[str, list[str]] | None = None) -> int:
-    """Add the missing entries of the alignment lists; return how many were added."""
-    existing = {(t.kind, t.name) for t in db.session.scalars(select(Tag))}
+    """Add the missing entries of the alignment lists; return how many were added.
+
+    Entries already there take their place in the list and are offered again.
+    """
+    existing = {(t.kind, t.name): t for t in db.session.scalars(select(Tag))}
     added = 0
     for kind, names in (lists or DEFAULT_TAGS).items():
         for position, name in enumerate(names, start=1):
-            if (kind, name) not in existing:
+            tag = existing.get((kind, name))
+            if tag is None:
                 db.session.add(Tag(kind=kind, name=name, position=position))
                 added += 1
+            else:
+                tag.position, tag.active = position, True
     db.session.flush()
     return added
+
+
+def retire_tags(retired: dict[str, list[str]] | None = None) -> int:
+    """Stop offering the entries of an outdated list (items keep them); return how many."""
+    count = 0
+    for kind, names in (retired or RETIRED_TAGS).items():
+        for tag in db.session.scalars(
+            select(Tag).where(Tag.kind == kind, Tag.name.in_(names), Tag.active.is_(True))
+        ):
+            tag.active = False
+            count += 1
+    db.session.flush()
+    return count
 
 
 # -- queries --------------------------------------------------------------------------------------
