@@ -10,7 +10,7 @@ from tests.factories import make_unit, make_user, sync, write_course
 
 pytestmark = pytest.mark.browser
 
-GIFT = """::Q1:: Berapa JP yang menjadi hak setiap ASN per tahun? {
+GIFT = """::Q1:: Berapa JP paling sedikit hak pengembangan kompetensi seorang PNS per tahun? {
 =20 JP
 ~10 JP
 ~5 JP
