@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.audit import views as audit
     from lms.corrections import views as corrections
     from lms.courses import views as courses
+    from lms.erasure import views as erasure
     from lms.main import views as main
     from lms.notice import views as notice
     from lms.org import views as org
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         notice,
         audit,
         privacy,
+        erasure,
     )
     for module in features:
         app.register_blueprint(module.bp)

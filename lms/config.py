@@ -82,6 +82,13 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         #: The privacy notice's version; empty means the version of the text shipped with Sinau
         #: (lms/notice). A new value shows the notice to everyone again at their next page.
         "PRIVACY_NOTICE_VERSION": env.get("LMS_PRIVACY_NOTICE_VERSION", "").strip() or None,
+        #: Years after deactivation until the scheduler anonymises an account (lms/erasure); 0
+        #: turns automatic anonymisation off. Five years: see README ("Retensi").
+        "RETENTION_YEARS": _int(env, "LMS_RETENTION_YEARS", 5),
+        #: At most this many accounts anonymised per nightly run (each in its own transaction).
+        "RETENTION_BATCH": _int(env, "LMS_RETENTION_BATCH", 500),
+        #: The nightly retention run, hour in WIB (a quiet hour).
+        "RETENTION_HOUR": _int(env, "LMS_RETENTION_HOUR", 2),
         "COURSES_PATH": env.get("LMS_COURSES_PATH") or str(BASE_DIR / "courses"),
         "BASE_URL": env.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PAGE_SIZE": _int(env, "LMS_PAGE_SIZE", 25),

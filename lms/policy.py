@@ -173,6 +173,18 @@ def _reminders_admin(user: User, obj: Any) -> bool:
     return user.has_role(Role.ADMIN)
 
 
+@rule("privacy.erase")
+def _erase(user: User, target: Any) -> bool:
+    """Erasure is the administrator's (the data-protection officer holds the role), never of
+    their own account (another administrator must do it)."""
+    return user.has_role(Role.ADMIN) and target is not None and target.id != user.id
+
+
+@rule("privacy.retention")
+def _retention(user: User, obj: Any) -> bool:
+    return user.has_role(Role.ADMIN)
+
+
 @rule("audit.view")
 def _audit(user: User, obj: Any) -> bool:
     """The audit log says who looked at whose data: administrators only (the officer who

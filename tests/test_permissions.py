@@ -111,6 +111,9 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "reminders.message": ("GET", {"admin"}),
     "reminders.resend": ("POST", {"admin"}),
     "audit.index": ("GET", {"admin"}),
+    # An empty POST is an unconfirmed erasure: the admin gets the form back, nothing changes.
+    "erasure.erase": ("GET POST", {"admin"}),
+    "erasure.retention": ("GET", {"admin"}),
     "audit.export": ("GET", {"admin"}),
     "people.import_upload": ("GET POST", STAFF),
     "people.import_preview": ("GET", STAFF),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from lms.accounts.models import User, UserRole, UserSession
+from lms.accounts.models import Role, User, UserRole, UserSession
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
-from lms.privacy.registry import fields, personal_data
+from lms.privacy.registry import ERASED_NAME, Subject, fields, personal_data
 
 
 @personal_data(
@@ -22,6 +22,7 @@ from lms.privacy.registry import fields, personal_data
         "nip": _l("NIP"),
         "email": _l("Email"),
         "employment": _l("Status kepegawaian"),
+        "contract_start": _l("Awal kontrak PPPK"),
         "position": _l("Jabatan"),
         "position_type": _l("Jenis jabatan"),
         "rank": _l("Golongan/ruang"),
@@ -49,6 +50,7 @@ def export_account(user: User) -> dict:
         "nip",
         "email",
         "employment",
+        "contract_start",
         "position",
         "position_type",
         "rank",
@@ -77,3 +79,25 @@ def export_account(user: User) -> dict:
             for s in sessions
         ],
     }
+
+
+@export_account.eraser
+def erase_account(subject: Subject) -> dict:
+    """Name, NIP, email, position, password and sign-ins go; unit, rank, position type and
+    employment stay, so the person still counts in the figures of their unit. The account
+    keeps its ``active`` flag (report totals count active people) but can never sign in again:
+    it has no identifier, no password and, after the SSO eraser, no linked identity."""
+    user = subject.user
+    sessions = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.full_name = ERASED_NAME
+    user.nip = None
+    user.email = None
+    user.position = None
+    user.password_hash = None
+    user.must_change_password = False
+    user.locale = None
+    user.session_version += 1
+    user.set_roles({Role.LEARNER.value})
+    user.erased_at = subject.now
+    db.session.flush()
+    return {"profile": 1, "sessions": sessions.rowcount}

@@ -19,7 +19,7 @@ from lms.actions.models import (
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
-from lms.privacy.registry import fields, personal_data
+from lms.privacy.registry import REDACTED, Subject, fields, personal_data
 
 
 def evidence_file_name(update: ProgressUpdate) -> str:
@@ -144,3 +144,64 @@ def evidence_files(user) -> list[tuple[str, Path]]:
         _own_updates(user.id).where(ProgressUpdate.evidence_key.is_not(None))
     )
     return [(evidence_file_name(u), path_for(u.evidence_key)) for u in updates]
+
+
+@export_actions.eraser
+def erase_actions(subject: Subject) -> dict:
+    """Progress notes and comments the person wrote are replaced and their evidence is cut loose
+    (the files themselves are deleted after the transaction commits). Items stay with their
+    unit, owned by the anonymised account: they are the unit's plan, and its figures. Any
+    mention of the person in the unit's texts and history (co-owner lists) is replaced."""
+    user_id = subject.user.id
+    updates = db.session.scalars(
+        select(ProgressUpdate).where(ProgressUpdate.author_id == user_id)
+    ).all()
+    for update in updates:
+        update.note = REDACTED
+        update.link_url = None
+        update.evidence_key = None
+        update.evidence_name = None
+        update.evidence_type = None
+        update.evidence_size = None
+        update.evidence_sha256 = None
+    comments = db.session.scalars(select(Comment).where(Comment.author_id == user_id)).all()
+    for comment in comments:
+        comment.body = REDACTED
+    mentions = subject.scrub_rows(
+        db.session.scalars(
+            select(ActionItem).where(
+                subject.mentioned_in(
+                    ActionItem.title,
+                    ActionItem.description,
+                    ActionItem.expected_output,
+                    ActionItem.target_indicator,
+                )
+            )
+        ),
+        "title",
+        "description",
+        "expected_output",
+        "target_indicator",
+    )
+    mentions += subject.scrub_rows(
+        db.session.scalars(
+            select(ItemEvent).where(subject.mentioned_in(ItemEvent.old_value, ItemEvent.new_value))
+        ),
+        "old_value",
+        "new_value",
+    )
+    mentions += subject.scrub_rows(
+        db.session.scalars(
+            select(ProgressUpdate).where(
+                ProgressUpdate.author_id != user_id, subject.mentioned_in(ProgressUpdate.note)
+            )
+        ),
+        "note",
+    )
+    mentions += subject.scrub_rows(
+        db.session.scalars(
+            select(Comment).where(Comment.author_id != user_id, subject.mentioned_in(Comment.body))
+        ),
+        "body",
+    )
+    return {"updates": len(updates), "comments": len(comments), "mentions": mentions}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from lms.activation.models import AccountToken
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
-from lms.privacy.registry import fields, personal_data
+from lms.privacy.registry import Subject, fields, personal_data
 
 
 @personal_data(
@@ -41,3 +41,11 @@ def export_tokens(user) -> dict:
         ],
         "invitations_sent": sent or 0,
     }
+
+
+@export_tokens.eraser
+def erase_tokens(subject: Subject) -> dict:
+    """The person's links go (a live one would otherwise still open the account); invitations
+    the person sent as an officer stay, they name the invited, not the sender."""
+    result = db.session.execute(delete(AccountToken).where(AccountToken.user_id == subject.user.id))
+    return {"links": result.rowcount}

@@ -165,6 +165,12 @@ class LessonProgress(db.Model):
     completed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+#: ``revoke_reason`` of a certificate withdrawn because its holder was erased (lms/erasure): the
+#: public verification page then names no one and says why, in the reader's language.
+WITHDRAWN_ON_REQUEST = "Ditarik atas permintaan pemilik sertifikat."
+WITHDRAWN_AFTER_RETENTION = "Ditarik karena masa simpan data pemilik sertifikat telah berakhir."
+
+
 class Certificate(db.Model):
     """Issued once per completed enrolment; holds a snapshot of what it certifies."""
 
@@ -191,6 +197,15 @@ class Certificate(db.Model):
     @property
     def display_code(self) -> str:
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+    @property
+    def withdrawal(self) -> str | None:
+        """"request" or "retention" when the holder was erased (and the name removed)."""
+        if self.holder_name:
+            return None
+        if self.revoke_reason == WITHDRAWN_AFTER_RETENTION:
+            return "retention"
+        return "request"
 
     @property
     def masked_nip(self) -> str:

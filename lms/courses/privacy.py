@@ -6,10 +6,18 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from lms.courses.models import Certificate, Course, Enrollment, Lesson, LessonProgress
+from lms.courses.models import (
+    WITHDRAWN_AFTER_RETENTION,
+    WITHDRAWN_ON_REQUEST,
+    Certificate,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+)
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
-from lms.privacy.registry import fields, personal_data
+from lms.privacy.registry import Subject, fields, personal_data
 
 
 @personal_data(
@@ -101,3 +109,24 @@ def export_courses(user) -> dict:
         # Certificates of other people this person (as admin) revoked: when, not whose.
         "certificates_revoked_by_you": [{"id": c.id, "revoked_at": c.revoked_at} for c in revoked],
     }
+
+
+@export_courses.eraser
+def erase_courses(subject: Subject) -> dict:
+    """Certificates lose name and NIP and are withdrawn (the verification page says so and names
+    no one). Enrolments, lesson progress, completion dates and JP stay: they carry no text about
+    the person and are what the unit's figures (completion rates, JP totals) are counted from."""
+    certificates = db.session.scalars(
+        select(Certificate)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .where(Enrollment.user_id == subject.user.id)
+    ).all()
+    reason = WITHDRAWN_AFTER_RETENTION if subject.reason == "retention" else WITHDRAWN_ON_REQUEST
+    for certificate in certificates:
+        certificate.holder_name = ""
+        certificate.holder_nip = None
+        if certificate.revoked_at is None:
+            certificate.revoked_at = subject.now
+            certificate.revoked_by_id = getattr(subject.actor, "id", None)
+        certificate.revoke_reason = reason
+    return {"certificates": len(certificates)}

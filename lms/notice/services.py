@@ -14,7 +14,7 @@ from lms.extensions import db
 #: substance (what is kept, why, for how long, who sees it, how to use a right): everyone then
 #: sees the notice again at their next page. LMS_PRIVACY_NOTICE_VERSION overrides it for a
 #: deployment that edits the text.
-NOTICE_VERSION = "2026-11-30"
+NOTICE_VERSION = "2026-11-30.2"
 
 
 def current_version() -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
-from lms.privacy.registry import fields, personal_data
+from lms.privacy.registry import REDACTED, Subject, fields, personal_data
 from lms.quiz.models import Attempt, AttemptQuestion, Question
 
 
@@ -67,3 +67,25 @@ def export_attempts(user) -> dict:
         row["answers"] = answers.get(attempt.id, [])
         attempts.append(row)
     return {"attempts": attempts}
+
+
+@export_attempts.eraser
+def erase_attempts(subject: Subject) -> dict:
+    """Scores, choices and dates stay (they make the course's figures and question statistics);
+    what the person typed into short-answer questions is replaced. A typed answer that earned
+    credit matches one of the course's own answers, so its comparable form is kept."""
+    rows = db.session.scalars(
+        select(AttemptQuestion)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .join(Question, Question.id == AttemptQuestion.question_id)
+        .where(
+            Attempt.user_id == subject.user.id,
+            Question.type == "shortanswer",
+            AttemptQuestion.response.is_not(None),
+        )
+    ).all()
+    for aq in rows:
+        aq.response = {"text": REDACTED}
+        if not aq.fraction:
+            aq.answer_key = REDACTED if aq.answer_key is not None else None
+    return {"typed_answers": len(rows)}

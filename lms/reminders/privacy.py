@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
-from lms.privacy.registry import fields, personal_data
+from lms.privacy.registry import Subject, fields, personal_data
 from lms.reminders.models import Notification, NotificationSetting, OutboxMessage
 
 
@@ -51,4 +51,24 @@ def export_notifications(user) -> dict:
             if m is not None
         ],
         "email_settings": [fields(s, "category", "email") for s in settings],
+    }
+
+
+@export_notifications.eraser
+def erase_notifications(subject: Subject) -> dict:
+    """The person's notifications and their emails (the outbox rows go with them) and email
+    settings go. Other people's notifications that name the person (a head's list of who is
+    late, say) keep their figures and lose the name."""
+    user_id = subject.user.id
+    notifications = db.session.execute(delete(Notification).where(Notification.user_id == user_id))
+    settings = db.session.execute(
+        delete(NotificationSetting).where(NotificationSetting.user_id == user_id)
+    )
+    mentioning = db.session.scalars(
+        select(Notification).where(subject.mentioned_in(Notification.title, Notification.body))
+    )
+    return {
+        "notifications": notifications.rowcount,
+        "email_settings": settings.rowcount,
+        "mentions": subject.scrub_rows(mentioning, "title", "body"),
     }

@@ -7,11 +7,28 @@ reminder keys and outbox claims in the database make every send happen once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+
+#: Daily jobs other features add (name -> (job, the setting holding its hour in WIB)); a job
+#: takes the time of the run and returns counts for the job-run record, as the rules do.
+DAILY_JOBS: dict[str, tuple[Callable[[datetime], dict], str]] = {}
+
+
+def daily_job(name: str, hour_setting: str):
+    """Decorator: run the decorated job once a day at ``config[hour_setting]`` o'clock WIB."""
+
+    def register(fn: Callable[[datetime], dict]) -> Callable[[datetime], dict]:
+        DAILY_JOBS[name] = (fn, hour_setting)
+        return fn
+
+    return register
 
 
 def build_scheduler(app: Flask, scheduler_class: type = BlockingScheduler) -> BaseScheduler:
@@ -46,6 +63,14 @@ def build_scheduler(app: Flask, scheduler_class: type = BlockingScheduler) -> Ba
         name="digests",
         replace_existing=True,
     )
+    for name, (fn, hour_setting) in sorted(DAILY_JOBS.items()):
+        scheduler.add_job(
+            in_app(name, fn),
+            CronTrigger(hour=app.config[hour_setting], minute=30, timezone="Asia/Jakarta"),
+            id=name,
+            name=name,
+            replace_existing=True,
+        )
     scheduler.add_job(
         in_app("outbox", deliver),
         IntervalTrigger(minutes=1),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
-from lms.privacy.registry import fields, personal_data
+from lms.privacy.registry import Subject, fields, personal_data
 from lms.sso.models import SsoIdentity
 
 
@@ -28,3 +28,10 @@ def export_identities(user) -> dict:
     return {
         "identities": [fields(i, "issuer", "subject", "created_at", "last_login_at") for i in rows]
     }
+
+
+@export_identities.eraser
+def erase_identities(subject: Subject) -> dict:
+    """Linked provider accounts go: the erased account can no longer be reached through SSO."""
+    result = db.session.execute(delete(SsoIdentity).where(SsoIdentity.user_id == subject.user.id))
+    return {"identities": result.rowcount}
