@@ -100,6 +100,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "quiz.attempt": ("GET", STAFF),  # the world person's attempt: HR/admin see it read-only
     "quiz.save": ("POST", NOBODY),  # only its owner answers an attempt
     "quiz.submit": ("POST", NOBODY),
+    "quiz.confirm": ("GET", NOBODY),  # asks the owner about unanswered questions
     "quiz.review": ("GET", STAFF),
     "quiz.statistics": ("GET", STAFF),
     "quiz.settings": ("GET POST", STAFF),

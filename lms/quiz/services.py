@@ -357,6 +357,11 @@ def save_responses(attempt: Attempt, form: Any, now: datetime, only: int | None 
     return saved
 
 
+def unanswered(attempt: Attempt) -> list[int]:
+    """Positions of the attempt's questions with no saved answer (graded 0 if handed in)."""
+    return [aq.position for aq in attempt.questions if not aq.response]
+
+
 def grade_question(aq: AttemptQuestion) -> tuple[float, str | None]:
     """Credit (0..1) and a comparable answer key for one saved response."""
     response = aq.response or {}

@@ -107,9 +107,19 @@ def attempt(attempt_id: int):
     if services.close_if_expired(attempt, now):
         db.session.commit()
         flash(_("Waktu pengerjaan habis; jawaban yang tersimpan sudah dinilai."), "info")
-    if attempt.submitted_at is not None or attempt.user_id != current_user.id:
+    if attempt.submitted_at is not None:
         return redirect(url_for("quiz.review", attempt_id=attempt.id))
     course = db.session.get(Course, attempt.course_id)
+    if attempt.user_id != current_user.id:
+        # HR/admin see that it is under way, never the answers being written (the review,
+        # which sends an unsubmitted attempt here, would otherwise send them back: a loop).
+        _record_view(attempt, course)
+        return render_template(
+            "quiz/in_progress.html",
+            attempt=attempt,
+            course=course,
+            answered=len(attempt.questions) - len(services.unanswered(attempt)),
+        )
     remaining = (
         max(int((attempt.deadline_at - now).total_seconds()), 0) if attempt.deadline_at else None
     )
@@ -119,8 +129,22 @@ def attempt(attempt_id: int):
         course=course,
         shown=services.shown_questions(attempt),
         remaining=remaining,
+        focus=request.args.get("focus", type=int),
         form=BaseForm(),
     )
+
+
+def _record_view(attempt: Attempt, course: Course) -> None:
+    """Staff looking at someone's attempt is written to the audit log."""
+    record(
+        current_user,
+        "quiz.attempt.view",
+        f"user:{attempt.user_id}",
+        ip=client_address(),
+        attempt=attempt.id,
+        course=course.slug,
+    )
+    db.session.commit()
 
 
 @bp.route("/attempts/<int:attempt_id>/save", methods=["POST"])
@@ -130,6 +154,7 @@ def save(attempt_id: int):
     attempt = _own_attempt(attempt_id)
     wants_json = request.accept_mimetypes.best == "application/json"
     only = request.form.get("only", type=int)
+    before = {aq.position: aq.response for aq in attempt.questions}
     try:
         saved = services.save_responses(attempt, request.form, utcnow(), only=only)
     except services.QuizError as exc:
@@ -142,18 +167,61 @@ def save(attempt_id: int):
     if wants_json:
         return jsonify(ok=True, saved=saved)
     flash(_("Jawaban tersimpan."), "success")
-    anchor = f"q{only}" if only else None
-    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, _anchor=anchor))
+    focus = only
+    if focus is None and request.form.get("enter"):
+        # Enter in an answer, without JavaScript: the whole form was posted through the hidden
+        # default button; the question whose answer changed is where the person was typing.
+        focus = next(
+            (aq.position for aq in attempt.questions if aq.response != before.get(aq.position)),
+            None,
+        )
+    anchor = f"q{focus}" if focus else None
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, focus=focus, _anchor=anchor))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @login_required
 def submit(attempt_id: int):
-    """Hand in the attempt; it is graded once, on the server."""
+    """Hand in the attempt; it is graded once, on the server.
+
+    With questions left unanswered, the answers are saved and the person is asked first
+    (:func:`confirm`); the attempt is graded only when the post says ``confirm=1``.
+    """
     attempt = _own_attempt(attempt_id)
-    services.submit_attempt(attempt, request.form, utcnow())
+    now = utcnow()
+    answers = request.form
+    if answers.get("confirm") != "1" and services.is_open(attempt, now):
+        services.save_responses(attempt, answers, now)
+        if services.unanswered(attempt):
+            db.session.commit()
+            return redirect(url_for("quiz.confirm", attempt_id=attempt.id))
+        answers = None  # saved just now
+    services.submit_attempt(attempt, answers, now)
     db.session.commit()
     return redirect(url_for("quiz.review", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/confirm")
+@login_required
+def confirm(attempt_id: int):
+    """Before grading: which questions are unanswered, and "Kumpulkan" or go back to them."""
+    attempt = _own_attempt(attempt_id)
+    if services.close_if_expired(attempt, utcnow()):
+        db.session.commit()
+        flash(_("Waktu pengerjaan habis; jawaban yang tersimpan sudah dinilai."), "info")
+    if attempt.submitted_at is not None:
+        return redirect(url_for("quiz.review", attempt_id=attempt.id))
+    course = db.session.get(Course, attempt.course_id)
+    enrollment = db.session.get(Enrollment, attempt.enrollment_id)
+    used = len(services.attempts_of(enrollment))
+    return render_template(
+        "quiz/confirm.html",
+        attempt=attempt,
+        course=course,
+        missing=[s for s in services.shown_questions(attempt) if not s.aq.response],
+        left=services.attempts_left(course, used),
+        form=BaseForm(),
+    )
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
@@ -168,15 +236,7 @@ def review(attempt_id: int):
     used = len(services.attempts_of(enrollment))
     show = services.may_show_answers(attempt, course, used)
     if attempt.user_id != current_user.id:
-        record(
-            current_user,
-            "quiz.attempt.view",
-            f"user:{attempt.user_id}",
-            ip=client_address(),
-            attempt=attempt.id,
-            course=course.slug,
-        )
-        db.session.commit()
+        _record_view(attempt, course)
     return render_template(
         "quiz/review.html",
         attempt=attempt,
