@@ -323,10 +323,11 @@ def _province_reports(user: User, obj: Any) -> bool:
 
 @rule("reports.person")
 def _person_report(user: User, person: Any) -> bool:
-    """A person's report: HR, admin, or the head of a unit the person belongs to."""
+    """A person's report: the person themself (UU 27/2022 Pasal 7), HR, admin, or the head of
+    a unit the person belongs to."""
     if person is None:
         return False
-    if is_staff(user):
+    if person.id == user.id or is_staff(user):
         return True
     unit = getattr(person, "unit", None)
     return unit is not None and _view_reports(user, unit)

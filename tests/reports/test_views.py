@@ -70,6 +70,17 @@ def test_learner_gets_no_reports(client, login_as, province):
     assert client.get(f"/reports/units/{province['kominfo'].id}").status_code == 403
 
 
+def test_a_learner_reads_their_own_person_report_and_no_one_elses(client, login_as, province):
+    """UU 27/2022 Pasal 7: the person sees what HR sees about them (and no one else's)."""
+    me = province["p1"]
+    login_as(me)
+    page = client.get(f"/reports/person/{me.id}")
+    assert page.status_code == 200 and me.full_name in page.get_data(as_text=True)
+    assert client.get(f"/reports/person/{me.id}.csv").status_code == 200
+    assert client.get(f"/reports/person/{province['p3'].id}").status_code == 403
+    assert client.get(f"/reports/person/{province['p3'].id}.csv").status_code == 403
+
+
 def test_people_views_and_exports_are_audited(db, client, login_as, province):
     hr = login_as("hr")
     unit = province["kominfo"].id
