@@ -170,10 +170,12 @@ def _item_form(unit: Unit, item: ActionItem | None) -> ItemForm:
     form.owner_id.choices = options([(0, _("— pilih penanggung jawab —")), *labels])
     form.co_owner_ids.choices = options(labels)
     tags = services.tags_by_kind()
+    offered = [t for kind in tags for t in tags[kind]]
+    if item is not None:  # a retired entry (an earlier period's list) stays on its item
+        offered += [t for t in item.tags if not t.active]
     form.tag_ids.choices = options(
-        [(t.id, f"{services.TAG_KIND_LABELS.get(t.kind, t.kind)}: {t.name}")
-         for kind in tags for t in tags[kind]]
-    )  # fmt: skip
+        [(t.id, f"{services.TAG_KIND_LABELS.get(t.kind, t.kind)}: {t.name}") for t in offered]
+    )
     if request.method == "GET":
         if item is not None:
             form.co_owner_ids.data = [u.id for u in item.co_owners]

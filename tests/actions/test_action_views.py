@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from lms.actions import services
-from lms.actions.models import ActionItem, Comment, ItemEvent, Program
+from lms.actions.models import ActionItem, Comment, ItemEvent, Program, Tag
 from lms.i18n import utcnow, wib_today
 from tests.factories import make_item, make_program, make_unit, make_user
 
@@ -89,6 +89,28 @@ def test_edit_shows_the_change_in_the_history(db, client, login_as, team):
     page = client.get(f"/actions/items/{item.id}").get_data(as_text=True)
     assert "Bambang Sutrisno mengubah Judul: Chatbot → Chatbot FAQ" in page
     assert "mengubah Status: Rancangan → Berjalan" in page
+
+
+def test_a_retired_alignment_entry_stays_on_its_item_but_is_not_offered_anew(
+    db, client, login_as, team
+):
+    services.seed_tags({"nawa_bhakti_satya": ["Jatim Berdaya"]})
+    old = db.session.scalar(select(Tag).where(Tag.name == "Jatim Berdaya"))
+    item = make_item(team["unit"], team["owner"], team["program"], tags=[old])
+    services.seed_tags()
+    services.retire_tags()
+    db.session.commit()
+    login_as(team["head"])
+    new_page = client.get(f"/actions/units/{team['unit'].id}/new").get_data(as_text=True)
+    assert "Jatim Berdaya" not in new_page and "Nawa Bhakti Satya: Jatim Lestari" in new_page
+    edit_page = client.get(f"/actions/items/{item.id}/edit").get_data(as_text=True)
+    assert "Nawa Bhakti Satya: Jatim Berdaya" in edit_page
+    form = _item_form(
+        team, title=item.title, due_date=item.due_date.isoformat(), tag_ids=[str(old.id)]
+    )
+    assert client.post(f"/actions/items/{item.id}/edit", data=form).status_code == 302
+    db.session.refresh(item)
+    assert [t.name for t in item.tags] == ["Jatim Berdaya"]
 
 
 def test_changing_the_owner_shows_names_in_the_history(db, client, login_as, team):
