@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# The address printed in emails (and sent to the SSO provider): where `make run` listens, unless
+# LMS_BASE_URL says otherwise (a proxy, a real host name).
+RUN_BASE_URL = $(or $(LMS_BASE_URL),http://127.0.0.1:$(PORT))
 export FLASK_APP := lms
 
 .PHONY: run serve test lint format install install-dev lock translations messages db demo courses clean
@@ -56,7 +59,8 @@ courses: db
 
 ## Serve on 127.0.0.1:$(PORT) with the scheduler beside it, as its own process.
 run: install translations courses demo
-	@$(BIN)/flask lms scheduler & scheduler=$$!; \
+	@export LMS_BASE_URL='$(RUN_BASE_URL)'; \
+	$(BIN)/flask lms scheduler & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 

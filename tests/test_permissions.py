@@ -90,6 +90,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "courses.complete": ("POST", MEMBERS),
     "courses.asset": ("GET", PUBLIC),
     "courses.learning": ("GET", MEMBERS),
+    "courses.resume": ("GET", MEMBERS),  # not enrolled: back to the course page
     "courses.certificate": ("GET", STAFF),  # the world person's: only they, HR and admin
     "courses.certificate_download": ("GET", STAFF),
     "courses.certificate_revoke": ("POST", {"admin"}),

@@ -200,8 +200,13 @@ def done_lesson_ids(enrollment: Enrollment) -> set[int]:
     )
 
 
+def first_unfinished(lessons: list[Lesson], done: set[int]) -> Lesson | None:
+    """Where "Lanjutkan" resumes: the first lesson, in course order, not marked done."""
+    return next((lesson for lesson in lessons if lesson.id not in done), None)
+
+
 def visit_lesson(enrollment: Enrollment, lesson: Lesson) -> None:
-    """Remember where the learner is, so "Lanjutkan" resumes there."""
+    """Remember the lesson the learner opened last ("Lanjutkan" goes by what is done instead)."""
     enrollment.last_lesson_id = lesson.id
     db.session.flush()
 

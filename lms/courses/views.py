@@ -29,7 +29,9 @@ from lms.forms import BaseForm
 from lms.i18n import gettext as _
 from lms.i18n import utcnow, wib_today
 from lms.limits import limit_verify
+from lms.links import external_url
 from lms.policy import authorize, can
+from lms.quiz import services as quiz
 
 bp = Blueprint("courses", __name__, template_folder="templates")
 
@@ -89,15 +91,9 @@ def course(slug: str):
     lessons = services.current_lessons(course)
     enrollment = services.find_enrollment(current_user, course)
     done = services.done_lesson_ids(enrollment) if enrollment else set()
-    resume = None
-    if enrollment is not None:
-        resume = next((lesson for lesson in lessons if lesson.id not in done), None)
-        if enrollment.last_lesson and enrollment.last_lesson.retired_at is None:
-            resume = resume if enrollment.last_lesson.id in done else enrollment.last_lesson
-    from lms.quiz.services import attempts_of, best_attempt, has_quiz
-
-    quiz = has_quiz(course.id)
-    best = best_attempt(enrollment) if enrollment and quiz else None
+    resume = services.first_unfinished(lessons, done) if enrollment is not None else None
+    has_quiz = quiz.has_quiz(course.id)
+    best = quiz.best_attempt(enrollment) if enrollment and has_quiz else None
     return render_template(
         "courses/course.html",
         course=course,
@@ -105,11 +101,38 @@ def course(slug: str):
         enrollment=enrollment,
         done=done,
         resume=resume,
-        has_quiz=quiz,
+        has_quiz=has_quiz,
         best=best,
-        attempts=len(attempts_of(enrollment)) if enrollment and quiz else 0,
+        attempts=len(quiz.attempts_of(enrollment)) if enrollment and has_quiz else 0,
         form=BaseForm(),
     )
+
+
+@bp.route("/courses/<slug>/resume")
+@login_required
+def resume(slug: str):
+    """Lanjutkan: the first unfinished lesson; with every lesson done, the quiz or the course."""
+    authorize("courses.browse")
+    course = _course(slug)
+    enrollment = services.find_enrollment(current_user, course)
+    if enrollment is None:
+        return redirect(url_for("courses.course", slug=slug))
+    authorize("enrollment.learn", enrollment)
+    return _next_step(course, enrollment)
+
+
+def _next_step(course: Course, enrollment: Enrollment):
+    """Where "Lanjutkan" leads: the first lesson not done (in course order), else the quiz while
+    the course is not complete, else the course page."""
+    lesson = services.first_unfinished(
+        services.current_lessons(course), services.done_lesson_ids(enrollment)
+    )
+    if lesson is not None:
+        return redirect(url_for("courses.lesson", slug=course.slug, lesson_slug=lesson.slug))
+    if enrollment.completed_at is None and quiz.has_quiz(course.id):
+        flash(_("Semua materi selesai. Kerjakan kuis untuk menuntaskan kursus."), "info")
+        return redirect(url_for("quiz.overview", slug=course.slug))
+    return redirect(url_for("courses.course", slug=course.slug))
 
 
 @bp.route("/courses/<slug>/enroll", methods=["POST"])
@@ -160,8 +183,6 @@ def lesson(slug: str, lesson_slug: str):
     lessons = services.current_lessons(course)
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
     done = services.done_lesson_ids(enrollment)
-    from lms.quiz.services import has_quiz
-
     return render_template(
         "courses/lesson.html",
         course=course,
@@ -172,7 +193,7 @@ def lesson(slug: str, lesson_slug: str):
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
         done=done,
         enrollment=enrollment,
-        has_quiz=has_quiz(course.id),
+        has_quiz=quiz.has_quiz(course.id),
         form=BaseForm(),
     )
 
@@ -196,17 +217,7 @@ def complete(slug: str, lesson_slug: str):
             "success",
         )
         return redirect(url_for("courses.certificate", cert_id=enrollment.certificate.id))
-    lessons = services.current_lessons(course)
-    done = services.done_lesson_ids(enrollment)
-    following = next((item for item in lessons if item.id not in done), None)
-    if following is not None:
-        return redirect(url_for("courses.lesson", slug=slug, lesson_slug=following.slug))
-    from lms.quiz.services import has_quiz
-
-    if has_quiz(course.id):
-        flash(_("Semua materi selesai. Kerjakan kuis untuk menuntaskan kursus."), "info")
-        return redirect(url_for("quiz.overview", slug=slug))
-    return redirect(url_for("courses.course", slug=slug))
+    return _next_step(course, enrollment)
 
 
 @bp.route("/courses/<slug>/files/<path:name>")
@@ -293,7 +304,8 @@ def certificate(cert_id: int):
 
 
 def verify_url(certificate: Certificate) -> str:
-    return f"{current_app.config['BASE_URL']}/verify/{certificate.display_code}"
+    """Where anyone checks this certificate, on the address the person is using."""
+    return external_url(url_for("courses.verify", code=certificate.display_code))
 
 
 @bp.route("/certificates/<int:cert_id>/pdf")
