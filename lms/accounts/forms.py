@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     PasswordField,
     SelectField,
@@ -27,6 +28,8 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
 }
 POSITION_TYPES = ["JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional"]
+#: What an import keeps when a file says only "Struktural" (no eselon): HR refines it here.
+STRUCTURAL = "Struktural"
 
 
 class LoginForm(BaseForm):
@@ -73,12 +76,21 @@ class UserForm(BaseForm):
     employment = SelectField(
         _l("Status kepegawaian"), choices=options([("PNS", "PNS"), ("PPPK", "PPPK")]), default="PNS"
     )
+    contract_start = DateField(
+        _l("Awal kontrak (PPPK)"), validators=[optional()], render_kw={"type": "date"}
+    )
     nip = StringField(_l("NIP"), validators=[optional(), max_length(30)])
     email = StringField(_l("Email"), validators=[optional(), max_length(254), email_address])
     position = StringField(_l("Jabatan"), validators=[optional(), max_length(200)])
     position_type = SelectField(
         _l("Jenis jabatan"),
-        choices=options([("", "—"), *((p, p) for p in POSITION_TYPES)]),
+        choices=options(
+            [
+                ("", "—"),
+                *((p, p) for p in POSITION_TYPES),
+                (STRUCTURAL, _l("Struktural (eselon belum diketahui)")),
+            ]
+        ),
         default="",
     )
     rank = StringField(_l("Golongan/ruang"), validators=[optional(), max_length(10)])

@@ -238,6 +238,8 @@ def _checked_roles(form: UserForm, user: User | None) -> set[str] | None:
 def _apply(form: UserForm, user: User) -> None:
     user.full_name = form.full_name.data.strip()
     user.employment = form.employment.data
+    # Only a PPPK's JP are counted per contract year; a PNS keeps no contract date.
+    user.contract_start = form.contract_start.data if user.employment == "PPPK" else None
     user.nip = form.nip.data or None
     user.email = form.email.data or None
     user.position = (form.position.data or "").strip() or None
