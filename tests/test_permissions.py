@@ -143,7 +143,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "actions.program_edit": ("GET POST", STAFF),
     "assignments.index": ("GET", STAFF),
     "assignments.new": ("GET POST", STAFF),
-    "assignments.cancel": ("POST", STAFF),
+    "assignments.cancel": ("GET POST", STAFF),  # GET: the confirmation page
     "reports.index": ("GET", {"unit_head", "hr", "admin"}),  # a unit head goes to their unit
     # The world unit is not the unit head's (login_as makes them head of a new unit): 403.
     "reports.units": ("GET", STAFF),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField
 from wtforms.validators import ValidationError
 
+from lms.assignments import services
 from lms.forms import BaseForm, optional, options, required
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import wib_today
@@ -48,6 +49,21 @@ class AssignmentForm(BaseForm):
     def validate_deadline(self, field) -> None:
         if field.data and field.data < wib_today():
             raise ValidationError(_l("Tenggat tidak boleh sebelum hari ini."))
+        if self.check.data or not field.data or not self.course_id.data:
+            return  # "Hitung" shows the duplicate in its own words (assignments/form.html)
+        same = [a for a in self.same_target() if a.deadline == field.data]
+        if same:
+            raise ValidationError(services.duplicate_message(same[0]))
+
+    def same_target(self) -> list:
+        """Live assignments of the chosen course to the people these settings cover."""
+        return services.same_target(
+            self.course_id.data,
+            self.scope.data,
+            self.unit_id.data or None,
+            self.include_subunits.data,
+            self.position_type.data or None,
+        )
 
 
 class CancelForm(BaseForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -23,6 +23,26 @@ class Scope(enum.StrEnum):
     POSITION_TYPE = "position_type"
 
 
+def target_key(
+    scope: str | None, unit_id: int | None, include_subunits: bool | None, position_type: str | None
+) -> str:
+    """Who an assignment covers, as one comparable value: ``all``, ``unit:12`` (that unit),
+    ``unit:12+`` (with its sub-units) or ``position_type:Pengawas``."""
+    if scope == Scope.UNIT.value:
+        return f"unit:{unit_id}{'+' if include_subunits else ''}"
+    if scope == Scope.POSITION_TYPE.value:
+        return f"position_type:{position_type}"
+    return str(scope)
+
+
+def _target_default(context) -> str:
+    row = context.get_current_parameters()
+    return target_key(
+        row.get("scope"), row.get("unit_id"), row.get("include_subunits", True),
+        row.get("position_type"),
+    )  # fmt: skip
+
+
 class Assignment(db.Model):
     """HR's decision that a group of people must finish a course by a deadline (WIB date).
 
@@ -31,7 +51,20 @@ class Assignment(db.Model):
     """
 
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_course_cancelled", "course_id", "cancelled_at"),)
+    __table_args__ = (
+        Index("ix_assignments_course_cancelled", "course_id", "cancelled_at"),
+        # One live assignment per course, target and deadline: the same one twice (a double
+        # click, a second HR officer) is refused, even when two requests race.
+        Index(
+            "uq_assignments_live_target",
+            "course_id",
+            "target",
+            "deadline",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
@@ -44,6 +77,9 @@ class Assignment(db.Model):
     include_subunits: Mapped[bool] = mapped_column(Boolean, default=True)
     #: With scope "position_type": JPT, Administrator, Pengawas, Pelaksana or Fungsional.
     position_type: Mapped[str | None] = mapped_column(String(20))
+    #: Who it covers in one value (:func:`target_key` of the four columns above), so that a
+    #: duplicate can be refused by a unique index.
+    target: Mapped[str] = mapped_column(String(60), default=_target_default)
     #: The last WIB calendar day to finish the course; overdue from the next day.
     deadline: Mapped[date] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -12,12 +12,14 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, and_, exists, false, func, literal, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Role, User, UserRole
-from lms.assignments.models import Assignment, Scope
+from lms.assignments.models import Assignment, Scope, target_key
 from lms.courses.models import Course, Enrollment
 from lms.extensions import db
+from lms.i18n import format_day, wib
 from lms.i18n import gettext as _
 from lms.org.models import Unit
 
@@ -246,6 +248,59 @@ def count_covered(
     return db.session.scalar(query) or 0
 
 
+def _normalised(
+    scope: str, unit_id: int | None, include_subunits: bool, position_type: str | None
+) -> tuple[int | None, bool, str | None, str]:
+    """The unit, sub-unit flag and position type that ``scope`` keeps, and their target key."""
+    unit_id = unit_id if scope == Scope.UNIT.value else None
+    include_subunits = bool(include_subunits) if scope == Scope.UNIT.value else False
+    position_type = position_type if scope == Scope.POSITION_TYPE.value else None
+    return (
+        unit_id, include_subunits, position_type,
+        target_key(scope, unit_id, include_subunits, position_type),
+    )  # fmt: skip
+
+
+def same_target(
+    course_id: int,
+    scope: str,
+    unit_id: int | None,
+    include_subunits: bool,
+    position_type: str | None,
+) -> list[Assignment]:
+    """The live assignments of a course to the people these settings would cover."""
+    return live_for_target(
+        course_id, _normalised(scope, unit_id, include_subunits, position_type)[3]
+    )
+
+
+def live_for_target(course_id: int, target: str) -> list[Assignment]:
+    """The live assignments of a course to the same people (any deadline), oldest first."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.course_id == course_id,
+                Assignment.target == target,
+                Assignment.cancelled_at.is_(None),
+            )
+            .order_by(Assignment.created_at, Assignment.id)
+        )
+    )
+
+
+def duplicate_message(existing: Assignment) -> str:
+    """Why a second, identical assignment is not made (it names the first)."""
+    return _(
+        "Kursus %(title)s sudah ditugaskan kepada cakupan yang sama dengan tenggat %(deadline)s "
+        "(dibuat %(created)s). Penugasan yang sama tidak dibuat dua kali; ubah tenggat atau "
+        "cakupannya bila memang berbeda.",
+        title=existing.course.title,
+        deadline=format_day(existing.deadline),
+        created=wib(existing.created_at),
+    )
+
+
 def create_assignment(
     course: Course,
     *,
@@ -266,18 +321,30 @@ def create_assignment(
         raise AssignmentError(_("Pilih unit kerja yang ditugaskan."))
     if scope == Scope.POSITION_TYPE.value and position_type not in POSITION_TYPES:
         raise AssignmentError(_("Pilih jenis jabatan yang ditugaskan."))
+    unit_id, include_subunits, position_type, target = _normalised(
+        scope, unit.id if unit is not None else None, include_subunits, position_type
+    )
+    same = [a for a in live_for_target(course.id, target) if a.deadline == deadline]
+    if same:
+        raise AssignmentError(duplicate_message(same[0]))
     assignment = Assignment(
         course_id=course.id,
         scope=scope,
-        unit_id=unit.id if scope == Scope.UNIT.value else None,
-        include_subunits=bool(include_subunits) if scope == Scope.UNIT.value else False,
-        position_type=position_type if scope == Scope.POSITION_TYPE.value else None,
+        unit_id=unit_id,
+        include_subunits=include_subunits,
+        position_type=position_type,
+        target=target,
         deadline=deadline,
         created_by_id=by.id if by is not None else None,
         created_at=now,
     )
-    db.session.add(assignment)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another request made the same one just now
+            db.session.add(assignment)
+    except IntegrityError:
+        raise AssignmentError(
+            _("Penugasan yang sama baru saja dibuat. Periksa daftar penugasan.")
+        ) from None
     enrolled = apply_assignments(now, only=[assignment.id])
     return assignment, enrolled
 

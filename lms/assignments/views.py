@@ -1,4 +1,5 @@
-"""Course assignments for HR and admin: list, create (with the number covered), cancel."""
+"""Course assignments for HR and admin: list, create (with the number covered; the same one
+twice is refused), cancel (after a confirmation page)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,6 @@ def index():
         status=status,
         covered=services.covered_counts(ids),
         done=services.done_counts(ids),
-        cancel_form=CancelForm(),
     )
 
 
@@ -74,6 +74,7 @@ def new():
     authorize("assignments.manage")
     form = _form()
     covered = None
+    same: list[Assignment] = []
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data)
         unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
@@ -83,6 +84,7 @@ def new():
             covered = services.count_covered(
                 form.scope.data, unit, form.include_subunits.data, form.position_type.data
             )
+            same = form.same_target()
         else:
             now = utcnow()
             try:
@@ -110,16 +112,35 @@ def new():
                     "success",
                 )
                 return redirect(url_for("assignments.index"))
-    return render_template("assignments/form.html", form=form, covered=covered)
+    return render_template(
+        "assignments/form.html",
+        form=form,
+        covered=covered,
+        duplicate=next((a for a in same if a.deadline == form.deadline.data), None),
+        other_deadlines=[a.deadline for a in same if a.deadline != form.deadline.data],
+    )
 
 
-@bp.route("/<int:assignment_id>/cancel", methods=["POST"])
+@bp.route("/<int:assignment_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(assignment_id: int):
-    """Withdraw an assignment; enrolments and progress stay."""
+    """Withdraw an assignment, after a page that says what it covers; enrolments and progress
+    stay."""
     assignment = db.session.get(Assignment, assignment_id) or abort(404)
     authorize("assignments.manage", assignment)
-    if not CancelForm().validate_on_submit():
+    form = CancelForm()
+    if request.method == "GET":
+        if assignment.cancelled_at is not None:
+            flash(_("Penugasan ini sudah dibatalkan."), "info")
+            return redirect(url_for("assignments.index"))
+        return render_template(
+            "assignments/cancel.html",
+            assignment=assignment,
+            covered=services.covered_counts([assignment.id]).get(assignment.id, 0),
+            done=services.done_counts([assignment.id]).get(assignment.id, 0),
+            form=form,
+        )
+    if not form.validate_on_submit():
         abort(400)
     try:
         services.cancel_assignment(assignment, utcnow())
