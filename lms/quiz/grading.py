@@ -22,8 +22,11 @@ __all__ = [
     "grade_shortanswer",
     "grade_truefalse",
     "parse_number",
+    "shortanswer_matches",
 ]
 
+# Moodle's qtype_shortanswer: runs of unescaped asterisks are one wildcard.
+_WILDCARD_RE = re.compile(r"(?<!\\)\*+")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -76,16 +79,26 @@ def grade_truefalse(q: Question, value: bool | None) -> float:
     return 1.0 if value == q.answer else 0.0
 
 
+def shortanswer_matches(pattern: str, text: str) -> bool:
+    """Whether ``text`` fits a short answer, as Moodle compares them.
+
+    Both are folded by :func:`normalize_short_answer`; in the answer a run of ``*`` stands for
+    any characters (none included) and ``\\*`` for an asterisk.
+    """
+    bits = _WILDCARD_RE.split(normalize_short_answer(pattern))
+    regex = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
+    return re.fullmatch(regex, normalize_short_answer(text), re.DOTALL) is not None
+
+
 def grade_shortanswer(q: Question, text: str | None) -> float:
-    """Best weight among answers equal to ``text`` after :func:`normalize_short_answer`."""
+    """Weight of the first answer that ``text`` fits (Moodle's order), or 0."""
     answers = _choices(q, "shortanswer")
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not normalize_short_answer(text):
         return 0.0
-    given = normalize_short_answer(text)
-    if not given:
-        return 0.0
-    matches = [a.fraction for a in answers if normalize_short_answer(a.text) == given]
-    return _clamp(max(matches, default=0.0))
+    for answer in answers:
+        if shortanswer_matches(answer.text, text):
+            return _clamp(answer.fraction)
+    return 0.0
 
 
 def parse_number(value: Any) -> float | None:
@@ -113,15 +126,21 @@ def parse_number(value: Any) -> float | None:
 
 
 def grade_numerical(q: Question, value_str: str | None) -> float:
-    """Best weight among the ranges that contain the number typed."""
+    """Weight of the first answer whose range holds the number typed (Moodle's order).
+
+    ``*`` (an answer without bounds) holds every number.
+    """
     if not isinstance(q, Question) or q.type != "numerical":
         return 0.0
     number = parse_number(value_str)
     if number is None:
         return 0.0
-    ranges = [a for a in q.answers if isinstance(a, NumericAnswer)]
-    matches = [a.fraction for a in ranges if a.min <= number <= a.max]
-    return _clamp(max(matches, default=0.0))
+    for answer in q.answers:
+        if not isinstance(answer, NumericAnswer):
+            continue
+        if answer.any or answer.min <= number <= answer.max:
+            return _clamp(answer.fraction)
+    return 0.0
 
 
 def grade_matching(q: Question, mapping: Mapping[int, str] | None) -> float:

@@ -77,6 +77,15 @@ def render_text(text: str, fmt: str) -> str:
     return sanitize_html(text.replace("\n", "<br>"))  # moodle and html formats carry HTML
 
 
+def question_html(q: gift.Question) -> str:
+    """The question text as safe HTML, with the descriptions (reading text) that go with it."""
+
+    def reading(items: list[gift.Question]) -> str:
+        return "".join(f'<div class="qintro">{render_text(d.text, d.format)}</div>' for d in items)
+
+    return reading(q.intro) + render_text(q.text, q.format) + reading(q.outro)
+
+
 def sync_quiz(course: Course, source: CourseSource, now: datetime) -> None:
     """Bring the course's bank in line with quiz.gift; questions gone from it are retired."""
     filename = f"{source.slug}/quiz.gift"
@@ -101,7 +110,7 @@ def replace_bank(course: Course, parsed: list[gift.Question], now: datetime) -> 
         row.name = q.name[:300]
         row.category = q.category
         row.data = q.to_dict()
-        row.text_html = render_text(q.text, q.format)
+        row.text_html = question_html(q)
         row.retired_at = None
         row.updated_at = now
     for row in existing.values():
@@ -147,28 +156,7 @@ def quiz_passed(enrollment: Enrollment) -> bool:
 
 def as_gift(question: Question) -> gift.Question:
     """The stored question as the parser's dataclass, for grading."""
-    d = dict(question.data)
-    q = gift.Question(
-        type=d["type"],
-        name=d["name"],
-        text=d["text"],
-        line=d["line"],
-        format=d.get("format", "moodle"),
-        category=d.get("category"),
-        general_feedback=d.get("general_feedback", ""),
-        answer=d.get("answer"),
-        feedback_true=d.get("feedback_true", ""),
-        feedback_false=d.get("feedback_false", ""),
-        text_before=d.get("text_before"),
-        text_after=d.get("text_after"),
-    )
-    if d["type"] == "numerical":
-        q.answers = [gift.NumericAnswer(**a) for a in d["answers"]]
-    elif "answers" in d:
-        q.answers = [gift.Answer(**a) for a in d["answers"]]
-    if "pairs" in d:
-        q.pairs = [gift.Pair(**p) for p in d["pairs"]]
-    return q
+    return gift.Question.from_dict(question.data)
 
 
 # -- attempts ---------------------------------------------------------------------------------
@@ -574,7 +562,10 @@ def review_items(attempt: Attempt) -> list[dict]:
     return items
 
 
-def _fmt_range(low: float, high: float) -> str:
+def _fmt_range(low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "*"  # Moodle's "any answer"
+
     def f(x: float) -> str:
         return f"{x:g}".replace(".", ",")
 

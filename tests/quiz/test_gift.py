@@ -17,6 +17,7 @@ from lms.quiz.gift import (
     normalize_short_answer,
     parse_gift,
     parse_gift_file,
+    read_gift,
 )
 from lms.quiz.grading import (
     grade_matching,
@@ -381,13 +382,13 @@ def test_docs_essay_is_unsupported() -> None:
     )
 
 
-def test_docs_description_is_unsupported() -> None:
-    error = parse_error(
+def test_docs_description_after_the_last_question_is_its_outro() -> None:
+    (q,) = parse_gift(
         "What's 2 plus 2? {#4}\n\nYou can use your pencil and paper for these next math questions."
     )
-    assert error.line == 3
-    assert "deskripsi" in error.message
-    assert "tidak didukung" in error.message
+    (note,) = q.outro
+    assert (note.type, note.line, q.intro) == ("description", 3, [])
+    assert note.text == "You can use your pencil and paper for these next math questions."
 
 
 # --- Syntax beyond the documentation examples ----------------------------------------------
@@ -590,9 +591,9 @@ def test_normalize_short_answer() -> None:
     assert normalize_short_answer("") == ""
 
 
-def test_multiple_choice_with_a_single_100_percent_tilde() -> None:
+def test_choices_without_equals_are_multiple_response_even_with_one_right() -> None:
     (q,) = parse_gift("Pilih {~%100%benar ~salah ~%-50%parah}")
-    assert q.type == "multichoice"
+    assert q.type == "multiresponse"
     assert [a.fraction for a in q.answers] == [1.0, 0.0, -0.5]
 
 
@@ -725,17 +726,21 @@ def test_essay_line_is_the_question_line() -> None:
     )
 
 
-def test_description_reports_its_line() -> None:
-    error = parse_error("Q1 {T}\n\n\n::Petunjuk::\nGunakan kalkulator.")
-    assert error.line == 4
-    assert error.message.startswith("teks tanpa blok jawaban {...} adalah deskripsi di Moodle")
+def test_description_keeps_its_line_and_name() -> None:
+    _, note = read_gift("Q1 {T}\n\n\n::Petunjuk::\nGunakan kalkulator.")
+    assert (note.type, note.line, note.name, note.text) == (
+        "description",
+        4,
+        "Petunjuk",
+        "Gunakan kalkulator.",
+    )
 
 
 def test_multiple_choice_without_correct_answer() -> None:
     text = "Q1 {T}\n\n\n\n\n\n// tanpa jawaban benar\nPilih {\n~a\n~b\n}"
     assert str(parse_error(text)) == "quiz.gift:8: pilihan ganda tidak memiliki jawaban benar (=)"
-    one_partial = parse_error("Pilih {~%50%a ~b}")
-    assert one_partial.message == "pilihan ganda tidak memiliki jawaban benar (=)"
+    no_credit = parse_error("Pilih {~%-50%a ~b}")
+    assert no_credit.message == "pilihan ganda tidak memiliki jawaban benar (=)"
     half_equals = parse_error("Pilih {=%50%a ~b}")
     assert half_equals.message == "pilihan ganda tidak memiliki jawaban benar (=)"
 
@@ -748,8 +753,6 @@ def test_multiple_choice_needs_two_choices() -> None:
 @pytest.mark.parametrize(
     ("answer", "detail"),
     [
-        ("~%abc%x", "'%abc%x'"),
-        ("~%50x", "'%50x'"),
         ("~%150%x", "%150% (harus antara -100% dan 100%)"),
         ("~%-101%x", "%-101% (harus antara -100% dan 100%)"),
     ],
@@ -770,9 +773,11 @@ def test_multiple_response_weights_must_add_up_to_100() -> None:
     assert over.message.endswith("sekarang 110%")
 
 
-def test_empty_choice() -> None:
+def test_empty_choices_are_dropped_as_moodle_drops_them() -> None:
+    (q,) = parse_gift("Pilih {\n=a\n~\n~#umpan\n~b\n}")
+    assert choices(q) == [("a", 1.0, ""), ("b", 0.0, "")]
     error = parse_error("Pilih {\n=a\n~\n}")
-    assert (error.line, error.message) == (3, "pilihan jawaban kosong setelah '~'")
+    assert (error.line, error.message) == (1, "pilihan ganda memerlukan minimal dua pilihan jawaban")
 
 
 def test_text_before_first_choice() -> None:
@@ -806,8 +811,8 @@ def test_matching_pair_errors() -> None:
 def test_short_answer_needs_a_positive_answer() -> None:
     error = parse_error("Isi {=%0%a =%-50%b}")
     assert error.message == "jawaban singkat tidak memiliki jawaban dengan nilai positif"
-    empty = parse_error("Isi {=a =#kosong}")
-    assert empty.message == "jawaban singkat kosong setelah '='"
+    (q,) = parse_gift("Isi {=a =#kosong}")  # Moodle drops the empty answer
+    assert choices(q) == [("a", 1.0, "")]
 
 
 @pytest.mark.parametrize(
@@ -838,14 +843,16 @@ def test_numerical_other_errors() -> None:
     assert parse_error("Angka {#}").message == "soal numerik tidak memiliki jawaban"
     no_credit = parse_error("Angka {#=%0%4}")
     assert no_credit.message == "soal numerik tidak memiliki jawaban dengan nilai positif"
-    other = parse_error("Angka {#\n=4\n~#Coba lagi\n}")
-    assert other.line == 3
-    assert other.message == "umpan balik untuk jawaban lain (~) pada soal numerik tidak didukung"
+    only_other = parse_error("Angka {#~#Salah}")
+    assert only_other.message == "soal numerik tidak memiliki jawaban"
+
+
+def test_unclosed_name_is_dropped_as_moodle_does() -> None:
+    _, q = parse_gift("Q {T}\n\n::Nama tanpa penutup\nTeks {T}")
+    assert (q.name, q.text, q.line) == ("Nama tanpa penutup Teks", "Nama tanpa penutup\nTeks", 3)
 
 
 def test_name_errors() -> None:
-    unclosed = parse_error("Q {T}\n\n::Nama tanpa penutup\nTeks {T}")
-    assert str(unclosed) == "quiz.gift:3: nama soal diawali '::' tetapi tidak ditutup dengan '::'"
     empty_text = parse_error("::Nama::{T}")
     assert empty_text.message == "teks soal kosong"
 
@@ -855,13 +862,10 @@ def test_empty_category() -> None:
     assert str(error) == "quiz.gift:3: nama kategori kosong setelah '$CATEGORY:'"
 
 
-def test_format_of_answer_must_match_question() -> None:
-    error = parse_error("[html]Pilih {\n=<b>a</b>\n~[markdown]*b*\n}")
-    assert error.line == 3
-    assert error.message == (
-        "format [markdown] berbeda dari format soal [html]; satu soal hanya boleh memakai "
-        "satu format"
-    )
+def test_format_of_answer_differing_from_question_is_dropped() -> None:
+    (q,) = parse_gift("[html]Pilih {\n=<b>a</b>#[plain]ya\n~[markdown]*b*\n####[moodle]umum}")
+    assert (q.format, q.general_feedback) == ("html", "umum")
+    assert choices(q) == [("<b>a</b>", 1.0, "ya"), ("*b*", 0.0, "")]
 
 
 def test_reserved_private_use_characters_are_rejected() -> None:
