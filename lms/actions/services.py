@@ -636,8 +636,8 @@ def head_panels(user: User, today: date) -> dict[int, Rollup]:
     return {r.unit_id: r for r in rollups(today, unit_ids=ids)}
 
 
-def visible_units(user: User) -> list[Unit]:
-    """The units whose plans ``user`` may open from the plan index, in tree order."""
+def _visible(user: User):
+    """A select of the units whose plans ``user`` may open from the plan index (None: none)."""
     from lms.policy import headed_paths, is_staff
 
     query = select(Unit)
@@ -647,10 +647,27 @@ def visible_units(user: User) -> list[Unit]:
         if user.unit_id:
             conditions.append(Unit.id == user.unit_id)
         if not conditions:
-            return []
+            return None
         query = query.where(or_(*conditions))
+    return query
+
+
+def visible_units(user: User) -> list[Unit]:
+    """The units whose plans ``user`` may open from the plan index, in tree order."""
+    query = _visible(user)
+    if query is None:
+        return []
     units = list(db.session.scalars(query))
     return sorted(units, key=lambda u: tree_key(u, {x.id: x for x in units}))
+
+
+def only_visible_unit_id(user: User) -> int | None:
+    """The unit the plan index sends ``user`` straight to, when it is the only one they see."""
+    query = _visible(user)
+    if query is None:
+        return None
+    ids = list(db.session.scalars(query.with_only_columns(Unit.id).limit(2)))
+    return ids[0] if len(ids) == 1 else None
 
 
 def tree_key(unit: Unit, by_id: dict[int, Unit]) -> tuple:

@@ -101,6 +101,14 @@ def index():
     return render_template("actions/index.html", units=units, counts=counts)
 
 
+def _index_sends_to(unit: Unit) -> bool:
+    """Whether the plan index (:func:`index`) sends the person straight to ``unit``: its page
+    then offers no "← Rencana Aksi", a link that would lead back to itself."""
+    if can(current_user, "actions.overview"):
+        return False
+    return services.only_visible_unit_id(current_user) == unit.id
+
+
 @bp.route("/mine")
 @login_required
 def mine():
@@ -116,7 +124,7 @@ def mine():
 STATUS_FILTERS = [
     ("", _l("Semua status")),
     *[(s.value, label) for s, label in STATUS_LABELS.items() if s != Status.DONE],
-    ("review", _l("Selesai, menunggu review")),
+    ("review", _l("Selesai, menunggu tinjauan")),  # the badge's words (actions/_macros.html)
     ("accepted", _l("Selesai, diterima")),
     ("overdue", _l("Melewati tenggat")),
 ]
@@ -142,6 +150,7 @@ def unit_plan(unit_id: int):
     return render_template(
         "actions/unit_plan.html",
         unit=unit,
+        index_is_here=_index_sends_to(unit),
         items=items,
         months=months,
         today=today,
