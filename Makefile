@@ -67,7 +67,18 @@ run: install translations courses demo
 test: install-dev translations
 	$(BIN)/ruff check lms tests bench wsgi.py
 	$(BIN)/ruff format --check lms tests bench wsgi.py
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$LMS_TEST_DATABASE_URL" ] && [ -z "$(PYTEST_ARGS)" ]; then \
+	  echo "--- two lanes at once: PostgreSQL (log: .pytest-postgresql.log) and SQLite"; \
+	  LMS_TEST_LANE=postgresql $(BIN)/python -m pytest -p no:cacheprovider \
+	    > .pytest-postgresql.log 2>&1 & pg=$$!; \
+	  LMS_TEST_LANE=sqlite $(BIN)/python -m pytest; sqlite=$$?; \
+	  wait $$pg; postgresql=$$?; \
+	  echo "--- PostgreSQL lane"; tail -n 60 .pytest-postgresql.log; \
+	  echo "--- lanes: sqlite exit $$sqlite, postgresql exit $$postgresql"; \
+	  [ $$sqlite -eq 0 ] && [ $$postgresql -eq 0 ]; \
+	else \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS); \
+	fi
 
 lint: install-dev
 	$(BIN)/ruff check lms tests bench wsgi.py

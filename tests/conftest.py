@@ -25,6 +25,10 @@ PG_URL = os.environ.get("LMS_TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 CHROMIUM = "/usr/bin/chromium"
+#: ``make test`` runs the suite as two processes at once (two cores): lane "postgresql" takes the
+#: tests that use PostgreSQL (the database_url parameter, or the ``postgresql`` marker), lane
+#: "sqlite" everything else. Unset: one process runs everything.
+LANE = os.environ.get("LMS_TEST_LANE", "").strip().lower()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -34,6 +38,24 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         )
     if IN_CI and not shutil.which(CHROMIUM):
         raise pytest.UsageError(f"CI=true but {CHROMIUM} is missing: the browser lane must run")
+
+
+def uses_postgresql(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    param = callspec.params.get("database_url") if callspec else None
+    return param == "postgresql" or item.get_closest_marker("postgresql") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep only this lane's tests (see ``LANE``)."""
+    if LANE not in {"sqlite", "postgresql"}:
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if uses_postgresql(item) == (LANE == "postgresql") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 def reset_postgres(url: str) -> None:
