@@ -4,8 +4,9 @@ Follows the documentation and Moodle's own importer (``question/format/gift/form
 ``tests/quiz/data/moodle_import_tests.gift`` holds the inputs of Moodle's importer tests and
 the tests assert Moodle's expected meaning.
 
-* Questions are separated by blank lines; every line is trimmed; a line whose first non-blank
-  characters are ``//`` is a comment. A UTF-8 BOM is ignored and ``\\r\\n`` is accepted.
+* Questions are separated by blank lines; a line whose first non-blank characters are ``//``
+  is a comment. Lines keep their indentation, as in Moodle (``<pre>`` and Markdown need it);
+  white space at the end of a line is dropped. A UTF-8 BOM is ignored and ``\\r\\n`` is accepted.
 * ``$CATEGORY: path`` sets the category of the questions that follow it.
 * ``::name::`` must open the question; without it the name is the first 40 characters of the
   text (an unclosed ``::`` is dropped, as Moodle does). ``[moodle]``, ``[html]``, ``[plain]``
@@ -95,13 +96,12 @@ def _read(text: str, filename: str, essays: bool) -> list[Question]:
     block: list[tuple[int, str]] = []
     # The extra empty line at the end flushes the last block.
     for number, raw in enumerate([*lines, ""], start=1):
-        line = raw.strip()
-        if line:
-            stray = PLACEHOLDER_RE.search(line)
+        if raw.strip():
+            stray = PLACEHOLDER_RE.search(raw)
             if stray:
                 message = f"karakter U+{ord(stray.group()):X} tidak boleh dipakai"
                 raise GiftError(filename, number, message)
-            block.append((number, line))
+            block.append((number, raw.rstrip()))
         elif block:
             category = Block(block, filename, essays).parse(category, items)
             block = []

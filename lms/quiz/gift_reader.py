@@ -60,11 +60,11 @@ class Block:
         self.filename = filename
         self.essays = essays
         # Comment lines become empty rather than disappear, so offsets still map to lines.
-        kept = [(n, "" if line.startswith("//") else line) for n, line in lines]
+        kept = [(n, "" if line.lstrip().startswith("//") else line) for n, line in lines]
         while kept and not kept[0][1]:
             kept.pop(0)
         self.start = kept[0][0] if kept else lines[0][0]
-        raw = "\n".join(line for _, line in kept).rstrip()
+        raw = "\n".join(line for _, line in kept).strip()
         self.m = _ESCAPE_RE.sub(lambda mt: PLACEHOLDER[mt.group(1)], raw)
 
     def line(self, offset: int) -> int:

@@ -358,7 +358,7 @@ def test_docs_special_characters(docs: list[Question]) -> None:
             "\\",
             1.0,
             "Correct! \\ (backslash) is not a control character. BUT,\n"
-            "it is used to escape the control characters.",
+            "             it is used to escape the control characters.",  # indented as in the file
         ),
     ]
 
@@ -777,7 +777,10 @@ def test_empty_choices_are_dropped_as_moodle_drops_them() -> None:
     (q,) = parse_gift("Pilih {\n=a\n~\n~#umpan\n~b\n}")
     assert choices(q) == [("a", 1.0, ""), ("b", 0.0, "")]
     error = parse_error("Pilih {\n=a\n~\n}")
-    assert (error.line, error.message) == (1, "pilihan ganda memerlukan minimal dua pilihan jawaban")
+    assert (error.line, error.message) == (
+        1,
+        "pilihan ganda memerlukan minimal dua pilihan jawaban",
+    )
 
 
 def test_text_before_first_choice() -> None:
