@@ -19,6 +19,7 @@ from urllib.parse import unquote
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup, escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -31,6 +32,7 @@ __all__ = [
     "render_inline_text",
     "render_markdown",
     "sanitize_html",
+    "scrollable_tables",
     "slugify",
     "split_title",
     "url_scheme",
@@ -110,6 +112,19 @@ _CLEANER = nh3.Cleaner(
 def sanitize_html(html_text: str) -> str:
     """Clean an HTML fragment with the site-wide policy (tags, attributes, URL schemes)."""
     return _CLEANER.clean(html_text)
+
+
+_TABLE_RE = re.compile(r"<table>.*?</table>", re.DOTALL)
+
+
+def scrollable_tables(clean_html: str, label: str) -> Markup:
+    """Put each table of *sanitized* HTML in a box that scrolls sideways on its own, so a wide
+    table never widens the page on a phone. The box can take focus (keyboard scrolling) and is
+    a region named ``label``. Done when the page is shown, so lessons stored before need no
+    new sync."""
+    opening = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(label)}">'
+    wrapped = _TABLE_RE.sub(lambda m: opening + m.group(0) + "</div>", clean_html)
+    return Markup(wrapped)  # noqa: S704 - the input is sanitize_html() output, the label escaped
 
 
 def render_inline_text(text: str) -> str:

@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from lms.accounts.forms import LoginForm
 from lms.accounts.models import Role, User
 from lms.accounts.views import safe_next
+from lms.courses.markdown import scrollable_tables
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
@@ -31,6 +32,8 @@ from lms.org.services import units_headed_by
 from lms.policy import authorize, can
 
 bp = Blueprint("main", __name__, template_folder="templates")
+# Lesson HTML is stored as sanitized; its tables get their own scrolling box when shown.
+bp.add_app_template_filter(scrollable_tables, "scroll_tables")
 
 
 @bp.route("/")
@@ -103,7 +106,7 @@ def healthz():
 NAV: list[tuple[str, object, str]] = [
     ("courses.catalogue", _l("Kursus"), "courses.browse"),
     ("courses.learning", _l("Pembelajaran saya"), "learning.view_own"),
-    ("actions.mine", _l("Rencana aksi saya"), "actions.my_items"),
+    # One entry for action plans: the unit's plan, which links to "Rencana aksi saya".
     ("actions.index", _l("Rencana Aksi"), "actions.index"),
     ("actions.overview", _l("Pantauan Rencana Aksi"), "actions.overview"),
     ("accounts.users", _l("Pegawai"), "users.list"),

@@ -3,121 +3,228 @@
 Every chart carries a <title> and <desc> and writes its numbers as text next to the marks.
 Colours are SVG presentation attributes (fill=, stroke=), which the Content-Security-Policy
 allows, unlike style="" attributes.
+
+The charts are fluid, not scaled: they have no viewBox, so their text keeps its size in CSS
+pixels (13 px) on a phone as on a desk, while horizontal positions are percentages of the width
+the page gives them. A scaled drawing 670 units wide shrank its labels to about 6 px on a
+390 px screen. Long names wrap to two lines and are shortened beyond that, the full name in a
+<title> (a tooltip); labels that would crowd a narrow screen carry class ``alt``, which
+static/css/sinau.css hides below 40rem (never in print).
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
+from babel.dates import format_date
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from lms.i18n import gettext as _
 from lms.i18n import number
 
 BRAND = "#0d5c63"
 ACCENT = "#f2c14e"
 GRID = "#d9dee4"
+TRACK = "#e3e8ec"
 INK = "#1b2430"
 MUTED = "#52606d"
 
+FONT_SIZE = 13
+LINE_HEIGHT = 17
+#: Characters of a label line: about 280 px of 13 px text, inside a 390 px screen's card.
+LABEL_CHARS = 36
+#: Width (px) assumed for a chart on a phone and on a desk when deciding how many labels fit.
+PHONE_WIDTH, DESK_WIDTH = 290, 480
+#: Share of the width a bar may take at 100 %, leaving room for its value after it.
+BAR_SPAN = 78
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str], ident: str) -> Markup:
+
+def _svg(height: int, title: str, desc: str, body: list[str], ident: str) -> Markup:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="{ident}-t {ident}-d" '
-        f'font-family="system-ui, sans-serif" font-size="12">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="{height}" '
+        f'role="img" aria-labelledby="{ident}-t {ident}-d" '
+        f'font-family="system-ui, sans-serif" font-size="{FONT_SIZE}">'
         f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc)}</desc>'
     )
     # Every piece of text in ``body`` went through escape() or is a number we formatted.
     return Markup(head + "".join(body) + "</svg>")  # noqa: S704
 
 
-def _trim(text: str, n: int = 34) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _empty(title: str, ident: str) -> Markup:
+    text = _("Belum ada data.")
+    body = [f'<text x="0" y="{FONT_SIZE + 3}" fill="{MUTED}">{escape(text)}</text>']
+    return _svg(FONT_SIZE + 10, title, text, body, ident)
+
+
+def wrap_label(text: str, width: int = LABEL_CHARS, lines: int = 2) -> tuple[list[str], bool]:
+    """``text`` broken into at most ``lines`` lines of ``width`` characters at spaces; the last
+    line ends in "…" when something had to go. Returns the lines and whether it was shortened."""
+    words = text.split()
+    out: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            out.append(current)
+        current = word
+    if current or not out:
+        out.append(current)
+    # a single word longer than a line is cut, as is everything beyond the last line
+    out = [line if len(line) <= width else line[: width - 1] + "…" for line in out]
+    shortened = len(out) > lines or any(line.endswith("…") for line in out)
+    if len(out) > lines:
+        last = out[lines - 1].rstrip("…")
+        out = [*out[: lines - 1], (last if len(last) < width else last[: width - 1]) + "…"]
+    return out, shortened
+
+
+def _every(count: int, widest: int, room: int) -> int:
+    """Label every n-th of ``count`` marks so labels ``widest`` characters wide fit ``room`` px."""
+    fits = max(1, room // (widest * 8 + 12))
+    return max(1, math.ceil(count / fits))
+
+
+def _spacing(count: int, widest: int) -> tuple[int, int]:
+    """(every n-th mark labelled on a desk, every n-th also on a phone), the second a multiple
+    of the first so that a phone shows a subset of what a desk shows."""
+    desk = _every(count, widest, DESK_WIDTH)
+    phone = _every(count, widest, PHONE_WIDTH)
+    return desk, desk * math.ceil(phone / desk)
+
+
+def _label_class(i: int, desk: int, phone: int) -> str | None:
+    """None: no label; "": always; "alt": not on narrow screens."""
+    if i % desk:
+        return None
+    return "" if i % phone == 0 else "alt"
 
 
 def bar_chart(items: list[tuple[str, float | None]], title: str, ident: str = "bar") -> Markup:
-    """Horizontal bars of percentages (0..100), one per label; None is drawn as "–"."""
-    label_w, bar_w, row_h, top = 230, 380, 22, 10
-    height = top + row_h * max(len(items), 1) + 24
-    body = []
-    for tick in (0, 25, 50, 75, 100):
-        x = label_w + bar_w * tick / 100
-        body.append(
-            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>'
-            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{MUTED}">{tick}%</text>'
-        )
-    parts = []
-    for i, (label, value) in enumerate(items):
-        y = top + i * row_h
-        width = bar_w * max(min(value or 0, 100), 0) / 100
+    """Horizontal bars of percentages (0..100), one per label; None is drawn as "–".
+
+    Each label sits on its own line(s) above its bar, so a long unit name has the whole width."""
+    if not items:
+        return _empty(title, ident)
+    body, parts, y = [], [], 0
+    for label, value in items:
+        lines, shortened = wrap_label(label)
         shown = "–" if value is None else f"{number(value, 1)}%"
         parts.append(f"{label}: {shown}")
-        body.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="{INK}">'
-            f"{escape(_trim(label))}</text>"
-            f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 8}" '
-            f'fill="{BRAND}"/>'
-            f'<text x="{label_w + width + 4:.1f}" y="{y + 15}" fill="{INK}">{shown}</text>'
+        tip = f"<title>{escape(label)}</title>" if shortened else ""
+        spans = "".join(
+            f'<tspan x="0" dy="{0 if n == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
         )
-    return _svg(label_w + bar_w + 60, height, title, "; ".join(parts), body, ident)
+        body.append(f'<text x="0" y="{y + FONT_SIZE}" fill="{INK}">{tip}{spans}</text>')
+        bar_y = y + LINE_HEIGHT * len(lines) + 3
+        share = BAR_SPAN * max(min(value or 0, 100), 0) / 100
+        body.append(
+            f'<rect x="0" y="{bar_y}" width="{BAR_SPAN}%" height="12" fill="{TRACK}"/>'
+            f'<rect x="0" y="{bar_y}" width="{share:.2f}%" height="12" fill="{BRAND}"/>'
+            f'<text x="{share:.2f}%" dx="6" y="{bar_y + 11}" fill="{INK}">{shown}</text>'
+        )
+        y = bar_y + 12 + 10
+    return _svg(y, title, "; ".join(parts), body, ident)
+
+
+def _month_label(month: date) -> str:
+    return format_date(month, "LLL", locale=str(get_locale() or "id")).rstrip(".")
 
 
 def line_chart(points: list[tuple[date, int]], title: str, ident: str = "line") -> Markup:
-    """Completions per month: a line with a labelled dot per month."""
-    width, height, left, right, top, bottom = 640, 240, 40, 20, 20, 40
-    peak = max((n for _, n in points), default=0) or 1
-    span_x = width - left - right
-    span_y = height - top - bottom
-    step = span_x / max(len(points) - 1, 1)
-    body = [
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" '
-        f'stroke="{GRID}"/>'
-    ]
-    coords, parts = [], []
-    for i, (month, n) in enumerate(points):
-        x = left + i * step
-        y = top + span_y * (1 - n / peak)
-        coords.append(f"{x:.1f},{y:.1f}")
-        label = f"{month.month:02d}/{month.year % 100:02d}"
-        parts.append(f"{label}: {n}")
+    """Completions per month: a line with a dot per month, its count above and the month below
+    (the year under January and under the first month)."""
+    if not points:
+        return _empty(title, ident)
+    height, top, bottom = 210, 26, 44
+    peak = max(n for _, n in points) or 1
+    base = height - bottom
+    count = len(points)
+    values = [number(n, 0) for _, n in points]
+    months = [_month_label(m) for m, _ in points]
+    widest = max(len(s) for s in [*values, *months])
+    desk, phone = _spacing(count, widest)
+
+    def x_of(i: int) -> float:
+        return 50.0 if count == 1 else 3 + 94 * i / (count - 1)
+
+    def y_of(n: int) -> float:
+        return top + (base - top) * (1 - n / peak)
+
+    body = [f'<line x1="0" y1="{base}" x2="100%" y2="{base}" stroke="{GRID}"/>']
+    for i in range(1, count):
         body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{BRAND}"/>'
-            f'<text x="{x:.1f}" y="{y - 6:.1f}" text-anchor="middle" fill="{INK}">'
-            f"{number(n, 0)}</text>"
-            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="{MUTED}">'
-            f"{label}</text>"
+            f'<line x1="{x_of(i - 1):.2f}%" y1="{y_of(points[i - 1][1]):.1f}" '
+            f'x2="{x_of(i):.2f}%" y2="{y_of(points[i][1]):.1f}" stroke="{BRAND}" '
+            f'stroke-width="2"/>'
         )
-    if coords:
-        body.insert(
-            1,
-            f'<polyline points="{" ".join(coords)}" fill="none" stroke="{BRAND}" '
-            f'stroke-width="2"/>',
+    parts = []
+    for i, (month, n) in enumerate(points):
+        x, y = x_of(i), y_of(n)
+        spoken = f"{months[i]} {month.year}: {values[i]}"
+        parts.append(spoken)
+        body.append(
+            f'<circle cx="{x:.2f}%" cy="{y:.1f}" r="3.5" fill="{BRAND}">'
+            f"<title>{escape(spoken)}</title></circle>"
         )
-    return _svg(width, height, title, "; ".join(parts) or "–", body, ident)
+        kind = _label_class(i, desk, phone)
+        if kind is None:
+            continue
+        anchor = "start" if i == 0 and count > 1 else "end" if i == count - 1 else "middle"
+        cls = ' class="alt"' if kind else ""
+        common = f'x="{x:.2f}%" text-anchor="{anchor}"{cls}'
+        year = (
+            f'<tspan x="{x:.2f}%" dy="{LINE_HEIGHT}">{month.year}</tspan>'
+            if i == 0 or month.month == 1
+            else ""
+        )
+        body.append(
+            f'<text {common} y="{y - 8:.1f}" fill="{INK}">{values[i]}</text>'
+            f'<text {common} y="{base + 17}" fill="{MUTED}">{escape(months[i])}{year}</text>'
+        )
+    return _svg(height, title, "; ".join(parts), body, ident)
 
 
-def histogram(buckets: list[tuple[str, int]], title: str, ident: str = "hist") -> Markup:
-    """Vertical bars: how many people fall in each JP bucket."""
-    width, height, left, top, bottom = 420, 220, 20, 24, 36
-    peak = max((n for _, n in buckets), default=0) or 1
-    slot = (width - 2 * left) / max(len(buckets), 1)
+def histogram(
+    buckets: list[tuple[str, int]], title: str, ident: str = "hist", warn: int | None = None
+) -> Markup:
+    """Vertical bars: how many people fall in each JP bucket (the last one, the target met, in
+    the brand colour). ``warn``: how many leading buckets take the warning colour (default all
+    but the last; 0 for PPPK, whose 24 JP is a ceiling, not a target)."""
+    warn = len(buckets) - 1 if warn is None else warn
+    if not buckets:
+        return _empty(title, ident)
+    height, top, bottom = 200, 24, 30
+    peak = max(n for _, n in buckets) or 1
+    slot = 100 / len(buckets)
+    labels = [f"{label} JP" for label, _ in buckets]
+    desk, phone = _spacing(len(buckets), max(len(s) for s in labels))
     body = [
-        f'<line x1="{left}" y1="{height - bottom}" x2="{width - left}" y2="{height - bottom}" '
-        f'stroke="{GRID}"/>'
+        f'<line x1="0" y1="{height - bottom}" x2="100%" y2="{height - bottom}" stroke="{GRID}"/>'
     ]
     parts = []
     for i, (label, n) in enumerate(buckets):
         h = (height - top - bottom) * n / peak
-        x = left + i * slot + slot * 0.15
+        x, centre = slot * i + slot * 0.15, slot * i + slot * 0.5
         y = height - bottom - h
-        fill = ACCENT if i < len(buckets) - 1 else BRAND
+        fill = ACCENT if i < warn else BRAND
         parts.append(f"{label} JP: {n}")
         body.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-            f'fill="{fill}"/>'
-            f'<text x="{x + slot * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
-            f'fill="{INK}">{number(n, 0)}</text>'
-            f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-            f'fill="{MUTED}">{escape(label)} JP</text>'
+            f'<rect x="{x:.2f}%" y="{y:.1f}" width="{slot * 0.7:.2f}%" height="{h:.1f}" '
+            f'fill="{fill}"><title>{escape(labels[i])}: {number(n, 0)}</title></rect>'
         )
-    return _svg(width, height, title, "; ".join(parts), body, ident)
+        kind = _label_class(i, desk, phone)
+        if kind is not None:
+            cls = ' class="alt"' if kind else ""
+            common = f'x="{centre:.2f}%" text-anchor="middle"{cls}'
+            body.append(
+                f'<text {common} y="{y - 5:.1f}" fill="{INK}">{number(n, 0)}</text>'
+                f'<text {common} y="{height - bottom + 18}" fill="{MUTED}">'
+                f"{escape(labels[i])}</text>"
+            )
+    return _svg(height, title, "; ".join(parts), body, ident)
