@@ -7,6 +7,7 @@ import itertools
 from datetime import date
 
 from lms.accounts.models import User
+from lms.accounts.passwords import hash_password
 from lms.accounts.services import create_user
 from lms.extensions import db
 from lms.notice.services import current_version
@@ -38,7 +39,7 @@ def make_user(
     # Everyone made here has read the privacy notice (tests/notice makes people who have not).
     fields.setdefault("privacy_version", current_version())
     user = create_user(roles=set(roles), unit=unit, **fields)
-    # scrypt is slow on purpose; hash the shared test password once per session.
+    # Argon2id is slow on purpose; hash the shared test password once per session.
     user.password_hash = _hash(password)
     db.session.flush()
     return user
@@ -74,9 +75,7 @@ def login_id(user: User) -> str:
 
 @functools.cache
 def _hash(password: str) -> str:
-    from werkzeug.security import generate_password_hash
-
-    return generate_password_hash(password, method="scrypt")
+    return hash_password(password)
 
 
 QUIZ_GIFT = """// Kuis uji

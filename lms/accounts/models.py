@@ -8,8 +8,8 @@ from datetime import date, datetime
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.accounts.passwords import hash_password, verify_password
 from lms.extensions import db
 from lms.i18n import utcnow
 from lms.org.models import Unit
@@ -118,10 +118,10 @@ class User(UserMixin, db.Model):
 
     # -- passwords ---------------------------------------------------------------------------
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return bool(self.password_hash) and verify_password(self.password_hash, password)
 
     @property
     def display_nip(self) -> str:

@@ -12,11 +12,11 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from lms.accounts.models import LoginThrottle, Role, User
 from lms.accounts.nip import clean_nip
+from lms.accounts.passwords import hash_password, needs_rehash, verify_password
 from lms.accounts.sessions import end_all_sessions
 from lms.extensions import db
 from lms.i18n import gettext as _
@@ -33,7 +33,7 @@ CONTEXT_WORDS = [
 MIN_PASSWORD_SCORE = 3
 #: A hash of nothing anyone knows, checked when the account does not exist or has no password,
 #: so a wrong identifier costs the same time as a wrong password.
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -113,16 +113,18 @@ def authenticate(identifier: str, password: str, now: datetime, ip: str | None) 
         )
     user = find_by_identifier(identifier)
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-    if not check_password_hash(stored, password) or stored is _DUMMY_HASH:
+    if not verify_password(stored, password) or stored is _DUMMY_HASH:
         _count_failure(key, ip, now)
         return LoginResult(None, generic, user.id if user else None)
     if not user.active:
         return LoginResult(
             None, _("Akun Anda tidak aktif. Silakan hubungi admin kepegawaian unit Anda."), user.id
         )
+    if needs_rehash(stored):  # a hash from before Argon2id (or weaker): the password is known now
+        user.password_hash = hash_password(password)
     if throttle is not None:
         db.session.delete(throttle)
-        db.session.flush()
+    db.session.flush()
     return LoginResult(user)
 
 

@@ -120,15 +120,15 @@ def test_unknown_identifier_is_delayed_with_the_same_words(client, app, person):
 
 
 def test_unknown_account_costs_a_password_check_too(app, person, monkeypatch):
-    """Comparable time: an unknown identifier still pays one scrypt check (see bench/)."""
+    """Comparable time: an unknown identifier still pays one Argon2id check (see bench/)."""
     calls = []
-    real = services.check_password_hash
-    monkeypatch.setattr(services, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    real = services.verify_password
+    monkeypatch.setattr(services, "verify_password", lambda h, p: calls.append(h) or real(h, p))
     with app.test_request_context():
         services.authenticate("tidak-ada@jatimprov.go.id", "apa-saja-123", utcnow(), "x")
         services.authenticate(EMAIL, "apa-saja-123", utcnow(), "x")
     assert len(calls) == 2
-    assert all(h.startswith("scrypt:") for h in calls)
+    assert all(h.startswith("$argon2id$") for h in calls)
 
 
 def test_admin_unlock_lifts_the_delay(app, client, person, db):
