@@ -1,4 +1,4 @@
-"""``flask lms courses check|sync`` and ``flask lms gift dump``."""
+"""``flask lms courses check|sync`` and ``flask lms gift dump|export``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from lms.courses.models import Course
 from lms.extensions import db
 from lms.i18n import utcnow
+from lms.quiz.gift import GiftError, parse_gift_file, read_gift
+from lms.quiz.gift_export import export_bank
 
 courses_cli = AppGroup("courses", help="Course content in courses/: check and sync.")
 gift_cli = AppGroup("gift", help="Moodle GIFT question files.")
@@ -64,14 +68,35 @@ def sync_command(path: str | None, keep_missing: bool) -> None:
 
 @gift_cli.command("dump")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def gift_dump_command(file: str) -> None:
+@click.option(
+    "--items", is_flag=True, help="Every item as Moodle reads it (essays, descriptions apart)."
+)
+def gift_dump_command(file: str, items: bool) -> None:
     """Print the questions read from FILE as JSON, one object per line."""
-    from lms.quiz.gift import GiftError, parse_gift_file
-
     try:
-        questions = parse_gift_file(file)
-    except GiftError as exc:
+        if items:
+            questions = read_gift(Path(file).read_text(encoding="utf-8-sig"), file)
+        else:
+            questions = parse_gift_file(file)
+    except (GiftError, UnicodeDecodeError) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     for question in questions:
         click.echo(json.dumps(question.to_dict(), ensure_ascii=False))
+
+
+@gift_cli.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+def gift_export_command(slug: str, output: str | None) -> None:
+    """Write the question bank of course SLUG as GIFT, which Moodle and Sinau read back."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        click.echo(f"Kursus '{slug}' tidak ditemukan.", err=True)
+        sys.exit(1)
+    text = export_bank(course.id, f"Bank soal kursus {course.slug}: {course.title}")
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Bank soal ditulis ke {output}.")
+    else:
+        click.echo(text, nl=False)
