@@ -5,8 +5,8 @@ Follows the documentation and Moodle's own importer (``question/format/gift/form
 the tests assert Moodle's expected meaning.
 
 * Questions are separated by blank lines; a line whose first non-blank characters are ``//``
-  is a comment. Lines keep their indentation, as in Moodle (``<pre>`` and Markdown need it);
-  white space at the end of a line is dropped. A UTF-8 BOM is ignored and ``\\r\\n`` is accepted.
+  is a comment. Lines keep their indentation and trailing spaces, as in Moodle (``<pre>``
+  and Markdown need them). A UTF-8 BOM is ignored and ``\\r\\n`` is accepted.
 * ``$CATEGORY: path`` sets the category of the questions that follow it.
 * ``::name::`` must open the question; without it the name is the first 40 characters of the
   text (an unclosed ``::`` is dropped, as Moodle does). ``[moodle]``, ``[html]``, ``[plain]``
@@ -101,7 +101,7 @@ def _read(text: str, filename: str, essays: bool) -> list[Question]:
             if stray:
                 message = f"karakter U+{ord(stray.group()):X} tidak boleh dipakai"
                 raise GiftError(filename, number, message)
-            block.append((number, raw.rstrip()))
+            block.append((number, raw))
         elif block:
             category = Block(block, filename, essays).parse(category, items)
             block = []

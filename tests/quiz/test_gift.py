@@ -265,7 +265,7 @@ def test_docs_question_names(docs: list[Question]) -> None:
     assert choices(kanji) == [("China", 1.0, "")]
     assert (thanksgiving.type, thanksgiving.name) == ("multichoice", "Thanksgiving Date")
     assert thanksgiving.text == (
-        "The American holiday of Thanksgiving is\ncelebrated on the _____ Thursday of November."
+        "The American holiday of Thanksgiving is \ncelebrated on the _____ Thursday of November."
     )
     assert thanksgiving.text_after == "Thursday of November."
 
