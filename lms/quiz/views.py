@@ -175,8 +175,8 @@ def save(attempt_id: int):
             (aq.position for aq in attempt.questions if aq.response != before.get(aq.position)),
             None,
         )
-    anchor = f"q{focus}" if focus else None
-    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, focus=focus, _anchor=anchor))
+    # autofocus brings the question into view; a #fragment would make browsers skip autofocus
+    return redirect(url_for("quiz.attempt", attempt_id=attempt.id, focus=focus))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
