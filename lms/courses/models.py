@@ -22,6 +22,10 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.i18n import utcnow
 
+#: ``content_hash`` of a course made in the database rather than read from a folder in courses/
+#: (``flask lms seed-synthetic``): ``flask lms courses sync`` never retires it.
+DATABASE_ONLY = "-"
+
 
 class Course(db.Model):
     """A course as synced from ``courses/<slug>/``; the slug is its identity across syncs."""
@@ -200,7 +204,7 @@ class Certificate(db.Model):
 
     @property
     def withdrawal(self) -> str | None:
-        """"request" or "retention" when the holder was erased (and the name removed)."""
+        """Why the holder's name was removed: "request" or "retention" (erasure); else None."""
         if self.holder_name:
             return None
         if self.revoke_reason == WITHDRAWN_AFTER_RETENTION:

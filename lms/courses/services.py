@@ -14,6 +14,7 @@ from lms.accounts.models import User
 from lms.audit.services import record
 from lms.courses.content import CourseSource, Problem, load_courses
 from lms.courses.models import (
+    DATABASE_ONLY,
     Certificate,
     Course,
     CourseVersion,
@@ -83,7 +84,7 @@ def sync_courses(root: Path, now: datetime, retire_missing: bool = True) -> Sync
         _apply_source(course, source, now)
     if retire_missing:
         for course in existing.values():
-            if course.retired_at is None:
+            if course.retired_at is None and course.content_hash != DATABASE_ONLY:
                 course.retired_at = now
                 report.retired.append(course.slug)
     db.session.flush()

@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select, text
 
 from lms.accounts.models import Role, User, UserRole
 from lms.assignments.models import Assignment
-from lms.courses.models import Course, Enrollment, Lesson, LessonProgress
+from lms.courses.models import DATABASE_ONLY, Course, Enrollment, Lesson, LessonProgress
 from lms.extensions import db
 from lms.org.models import Unit
 from lms.quiz.models import Attempt
@@ -226,7 +226,7 @@ def _synthetic_courses(count: int, now: datetime) -> None:
     for n in range(have, count):
         course = Course(
             slug=f"sintetis-{n + 1}", title=f"Kursus Sintetis {n + 1}", summary="", level="dasar",
-            jp=[2, 3, 4, 6][n % 4], minutes=90, version="1", tags=[], content_hash="-",
+            jp=[2, 3, 4, 6][n % 4], minutes=90, version="1", tags=[], content_hash=DATABASE_ONLY,
             created_at=now, synced_at=now,
         )  # fmt: skip
         db.session.add(course)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from lms.courses import services
 from lms.courses.models import Course, CourseVersion, Lesson
 from lms.i18n import utcnow
 from lms.quiz.models import Question
+from lms.reports.synthetic import seed
 from tests.factories import make_user, sync, write_course
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,3 +152,24 @@ def test_resync_keeps_progress_and_certificate(db, tmp_path):
     db.session.refresh(enrollment)
     assert enrollment.completed_at is not None and enrollment.certificate.code == code
     assert services.progress(enrollment) == (2, 3)  # the new lesson is open, the rest kept
+
+
+def test_sync_leaves_the_synthetic_courses_alone(app, db, tmp_path):
+    """seed-synthetic's courses live only in the database: no folder, yet never retired."""
+    write_course(tmp_path)
+    sync(tmp_path)
+    seed(20, 4, utcnow(), courses=3)  # one live course from the folder already: adds two
+    db.session.commit()
+    synthetic = db.session.scalars(select(Course.slug).where(Course.slug.like("sintetis-%")))
+    assert sorted(synthetic) == ["sintetis-2", "sintetis-3"]
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["lms", "courses", "sync", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "dipensiunkan: 0" in result.output
+    live = db.session.scalars(select(Course.slug).where(Course.retired_at.is_(None)))
+    assert sorted(live) == ["kursus-uji", "sintetis-2", "sintetis-3"]
+    shutil.rmtree(tmp_path / "kursus-uji")  # a course whose folder goes is still retired
+    assert "dipensiunkan: 1" in runner.invoke(args=["lms", "courses", "sync", str(tmp_path)]).output
+    db.session.expire_all()
+    live = db.session.scalars(select(Course.slug).where(Course.retired_at.is_(None)))
+    assert sorted(live) == ["sintetis-2", "sintetis-3"]
