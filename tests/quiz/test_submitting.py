@@ -19,7 +19,7 @@ from tests.quiz.test_attempts import by_name, right_form
 
 @pytest.fixture
 def course(db, tmp_path):
-    write_course(tmp_path, lessons=1)
+    write_course(tmp_path, lessons=1, quiz_toml="pass_mark = 70\nmax_attempts = 3\n")
     sync(tmp_path)
     return db.session.scalar(select(Course))
 
@@ -55,6 +55,7 @@ def test_unanswered_questions_are_listed_and_nothing_is_graded_before_confirming
     answered = (set(range(1, 7)) - blank).pop()
     assert f">Soal {answered}</a>" not in page
     assert 'name="confirm" value="1"' in page and "Ya, kumpulkan sekarang" in page
+    assert course.max_attempts == 3 and "Sisa percobaan setelah ini: 2." in page
 
 
 def test_confirming_grades_the_attempt_with_what_was_saved(client, login_as, course, db):
