@@ -27,6 +27,7 @@ from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.limits import retry_after_seconds
+from lms.main import health
 from lms.org.models import Unit
 from lms.org.services import units_headed_by
 from lms.policy import authorize, can
@@ -97,9 +98,11 @@ def set_language():
 
 @bp.route("/healthz")
 def healthz():
-    """For the load balancer: the app answers and the database is reachable."""
-    db.session.execute(select(1))
-    return {"status": "ok"}
+    """For the load balancer: 200 when the database answers and its migrations are current,
+    else 503 with the reason (no personal data; one query)."""
+    reason = health.problem()
+    body = {"status": "ok"} if reason is None else {"status": "unavailable", "reason": reason}
+    return body, 200 if reason is None else 503, {"Cache-Control": "no-store"}
 
 
 # (endpoint, label, action the policy must allow); features append their entries.
