@@ -21,6 +21,8 @@ __all__ = [
     "grade_numerical",
     "grade_shortanswer",
     "grade_truefalse",
+    "matching_numeric",
+    "matching_shortanswer",
     "parse_number",
     "shortanswer_matches",
 ]
@@ -90,15 +92,17 @@ def shortanswer_matches(pattern: str, text: str) -> bool:
     return re.fullmatch(regex, normalize_short_answer(text), re.DOTALL) is not None
 
 
-def grade_shortanswer(q: Question, text: str | None) -> float:
-    """Weight of the first answer that ``text`` fits (Moodle's order), or 0."""
-    answers = _choices(q, "shortanswer")
+def matching_shortanswer(q: Question, text: str | None) -> Answer | None:
+    """The first answer that ``text`` fits (Moodle's order), for its credit and feedback."""
     if not isinstance(text, str) or not normalize_short_answer(text):
-        return 0.0
-    for answer in answers:
-        if shortanswer_matches(answer.text, text):
-            return _clamp(answer.fraction)
-    return 0.0
+        return None
+    return next((a for a in _choices(q, "shortanswer") if shortanswer_matches(a.text, text)), None)
+
+
+def grade_shortanswer(q: Question, text: str | None) -> float:
+    """Weight of the first answer that ``text`` fits, or 0."""
+    answer = matching_shortanswer(q, text)
+    return 0.0 if answer is None else _clamp(answer.fraction)
 
 
 def parse_number(value: Any) -> float | None:
@@ -125,22 +129,23 @@ def parse_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def grade_numerical(q: Question, value_str: str | None) -> float:
-    """Weight of the first answer whose range holds the number typed (Moodle's order).
-
-    ``*`` (an answer without bounds) holds every number.
-    """
+def matching_numeric(q: Question, value_str: str | None) -> NumericAnswer | None:
+    """The first answer whose range holds the number typed (Moodle's order); ``*`` holds any."""
     if not isinstance(q, Question) or q.type != "numerical":
-        return 0.0
+        return None
     number = parse_number(value_str)
     if number is None:
-        return 0.0
+        return None
     for answer in q.answers:
-        if not isinstance(answer, NumericAnswer):
-            continue
-        if answer.any or answer.min <= number <= answer.max:
-            return _clamp(answer.fraction)
-    return 0.0
+        if isinstance(answer, NumericAnswer) and (answer.any or answer.min <= number <= answer.max):
+            return answer
+    return None
+
+
+def grade_numerical(q: Question, value_str: str | None) -> float:
+    """Weight of the first answer whose range holds the number typed, or 0."""
+    answer = matching_numeric(q, value_str)
+    return 0.0 if answer is None else _clamp(answer.fraction)
 
 
 def grade_matching(q: Question, mapping: Mapping[int, str] | None) -> float:

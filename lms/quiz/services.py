@@ -99,8 +99,14 @@ def replace_bank(course: Course, parsed: list[gift.Question], now: datetime) -> 
         q.key: q
         for q in db.session.scalars(select(Question).where(Question.course_id == course.id))
     }
+    used: set[str] = set()
     for position, q in enumerate(parsed, start=1):
         key = question_key(q)
+        number = 1
+        while key in used:  # Moodle banks may repeat a name; each row needs its own key
+            number += 1
+            key = f"{question_key(q)[:190]} #{number}"
+        used.add(key)
         row = existing.pop(key, None)
         if row is None:
             row = Question(course_id=course.id, key=key)
@@ -550,8 +556,12 @@ def review_items(attempt: Attempt) -> list[dict]:
             answers = [a for a in data["answers"] if a["fraction"] >= 1]
             if q.type == "shortanswer":
                 right = [_plain(a["text"]) for a in answers]
+                matched = grading.matching_shortanswer(as_gift(q), response.get("text"))
             else:
                 right = [_plain(_fmt_range(a["min"], a["max"])) for a in answers]
+                matched = grading.matching_numeric(as_gift(q), response.get("text"))
+            if matched is not None and matched.feedback:  # e.g. Moodle's "~#Completely wrong"
+                feedback.append(_html(matched.feedback, fmt))
         elif q.type == "matching":
             right = [_plain(f"{p['left']} → {p['right']}") for p in data["pairs"] if p["left"]]
         if data.get("general_feedback"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from lms.i18n import utcnow
 from lms.quiz import services
 from lms.quiz.gift import Question, parse_gift, read_gift
 from lms.quiz.gift_export import bank_questions, export_bank, write_gift
+from lms.quiz.models import Attempt
 from lms.quiz.models import Question as StoredQuestion
 from tests.factories import make_user, sync, write_course
 
@@ -237,3 +239,68 @@ def test_attempt_grades_the_moodle_meaning(db, course: Course) -> None:
     assert attempt.score == 50.0
     shown = services.shown_questions(attempt)
     assert "Bacalah kasus berikut" in shown[0].text
+
+
+# --- Through the pages ---------------------------------------------------------------------
+
+
+def test_moodle_export_uploads_as_a_bank_and_essays_are_named(client, login_as, db, course):
+    login_as("hr")
+    moodle = (DATA / "moodle_export_tests.gift").read_bytes()
+    refused = client.post(
+        f"/courses/{course.slug}/quiz/settings",
+        data={"g-file": (BytesIO(moodle), "moodle.gift")},
+        content_type="multipart/form-data",
+    )
+    page = refused.get_data(as_text=True)
+    assert "moodle.gift:5: soal esai ({}) tidak didukung" in page  # the first essay, at its line
+    without_essays = b"\n\n".join(b for b in moodle.split(b"\n\n") if b"{}" not in b)
+    loaded = client.post(
+        f"/courses/{course.slug}/quiz/settings",
+        data={"g-file": (BytesIO(without_essays), "moodle.gift")},
+        content_type="multipart/form-data",
+    )
+    assert loaded.status_code == 302
+    bank = services.active_questions(course.id)
+    assert [(q.key, q.type) for q in bank] == [
+        ("Moodle activities", "matching"),
+        ("Q8", "multichoice"),
+        ("Q8 #2", "multiresponse"),  # Moodle allows a name twice; the key tells them apart
+        ("Q5", "numerical"),
+        ("Shortanswer", "shortanswer"),
+        ("Shortanswer #2", "shortanswer"),
+        ("Q1", "truefalse"),
+        ("True/false question", "truefalse"),
+    ]
+    assert [q.name for q in bank][1:3] == ["Q8", "Q8"]
+
+
+def test_learner_reads_the_description_and_sees_the_any_other_answer_feedback(
+    client, login_as, db, course
+):
+    course.show_answers = "always"
+    course.shuffle_questions = False
+    db.session.commit()
+    learner = login_as("learner")
+    client.post(f"/courses/{course.slug}/enroll")
+    started = client.post(f"/courses/{course.slug}/quiz/start")
+    attempt_url = started.headers["Location"]
+    page = client.get(attempt_url).get_data(as_text=True)
+    assert '<div class="qintro">Bacalah kasus berikut' in page
+    assert page.index("Bacalah kasus berikut") < page.index("between orange and green")
+    assert '<div class="qintro">Selamat mengerjakan.</div>' in page
+
+    attempt_id = int(attempt_url.rsplit("/", 1)[1])
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.user_id == learner.id
+    positions = {aq.question.name: aq.position for aq in attempt.questions}
+    form = {
+        f"q{positions['Warna']}": "0",
+        f"q{positions['Angka']}": "44",
+        f"q{positions['Kucing']}": "anjing",
+        "confirm": "1",
+    }
+    submitted = client.post(f"/attempts/{attempt_id}/submit", data=form)
+    review = client.get(submitted.headers["Location"]).get_data(as_text=True)
+    assert '<div class="feedback">Satu JP adalah 45 menit.</div>' in review
+    assert '<div class="feedback">Bukan</div>' in review
