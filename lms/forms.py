@@ -7,7 +7,7 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from lms.i18n import lazy_gettext as _l
 
@@ -16,8 +16,20 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
 LINE_BREAK_RE = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
+class Required(DataRequired):
+    """DataRequired that keeps the field's own complaint about what was typed: "31-02-2026" in
+    a date field is "Tanggal tidak valid.", not "Kolom ini wajib diisi." (WTForms' DataRequired
+    clears the parse error and says the field is empty)."""
+
+    def __call__(self, form, field) -> None:
+        typed = any(str(value).strip() for value in field.raw_data or [])
+        if field.process_errors and typed:
+            raise StopValidation()  # no new message: the parse error stays the field's error
+        super().__call__(form, field)
+
+
 def required():
-    return DataRequired(message=_l("Kolom ini wajib diisi."))
+    return Required(message=_l("Kolom ini wajib diisi."))
 
 
 def input_required():

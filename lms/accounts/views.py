@@ -94,7 +94,8 @@ def login():
                 method="password",
             )
             db.session.commit()
-            flash(result.error, "error")
+            # A message about the form, shown in its error summary and tied to both fields.
+            form.form_errors.append(result.error)
             return render_template("accounts/login.html", form=form), 200
         start_session(result.user, "password", remember=form.remember.data, now=now)
         db.session.commit()
