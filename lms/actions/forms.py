@@ -55,9 +55,8 @@ class ItemForm(BaseForm):
     )
     status = SelectField(_l("Status"), choices=_statuses(*Status), default=Status.DRAFT.value)
     tag_ids = CheckboxesField(_l("Keselarasan"), coerce=int)
-    course_slugs = StringField(
-        _l("Kursus Sinau pendukung"), validators=[optional(), max_length(500)]
-    )
+    #: Chosen from the course list (the CSV import still takes slugs).
+    course_slugs = CheckboxesField(_l("Kursus Sinau pendukung"))
     submit = SubmitField(_l("Simpan"))
 
     def validate_owner_id(self, field) -> None:

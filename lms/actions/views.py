@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.actions import evidence as evidence_files
 from lms.actions import imports, services
+from lms.actions.courses import course_choices, linked_courses
 from lms.actions.exports import rollup_columns, rollup_values
 from lms.actions.forms import (
     CommentForm,
@@ -185,11 +186,13 @@ def _item_form(unit: Unit, item: ActionItem | None) -> ItemForm:
     form.tag_ids.choices = options(
         [(t.id, f"{services.TAG_KIND_LABELS.get(t.kind, t.kind)}: {t.name}") for t in offered]
     )
+    linked = [c.course_slug for c in item.courses] if item is not None else []
+    form.course_slugs.choices = options(course_choices(linked))
     if request.method == "GET":
         if item is not None:
             form.co_owner_ids.data = [u.id for u in item.co_owners]
             form.tag_ids.data = [t.id for t in item.tags]
-            form.course_slugs.data = ", ".join(c.course_slug for c in item.courses)
+            form.course_slugs.data = linked
         elif programs:
             form.program_id.data = programs[0].id
     return form
@@ -213,7 +216,7 @@ def _form_fields(form: ItemForm) -> dict:
         "owner": people.get(form.owner_id.data),
         "co_owners": [people[i] for i in form.co_owner_ids.data or [] if i in people],
         "tags": tags,
-        "course_slugs": services.clean_course_slugs(form.course_slugs.data),
+        "course_slugs": services.clean_course_slugs(list(form.course_slugs.data or [])),
     }
 
 
@@ -391,6 +394,7 @@ def item(item_id: int):
         updates=updates,
         comments=comments,
         history=_history(list(events)),
+        courses=linked_courses([c.course_slug for c in item.courses]),
         today=wib_today(utcnow()),
         comment_form=CommentForm(),
         review_form=ReviewForm(),

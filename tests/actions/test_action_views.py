@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from lms.actions import services
 from lms.actions.models import ActionItem, Comment, ItemEvent, Program, Tag
 from lms.i18n import utcnow, wib_today
-from tests.factories import make_item, make_program, make_unit, make_user
+from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
 
 
 @pytest.fixture
@@ -40,15 +40,24 @@ def _item_form(team, **overrides):
         "due_date": (wib_today(utcnow()) + timedelta(days=30)).isoformat(),
         "priority": "high",
         "status": "in_progress",
-        "course_slugs": "ai-untuk-pelayanan-publik",
     }
     form.update(overrides)
     return form
 
 
-def test_head_creates_an_item_for_their_unit(db, client, login_as, team):
+@pytest.fixture
+def offered(db, tmp_path):
+    """Two courses on offer, as the form lists them."""
+    write_course(tmp_path, slug="ai-untuk-pelayanan-publik", title="AI untuk Pelayanan Publik")
+    write_course(tmp_path, slug="etika-ai", title="Etika AI")
+    sync(tmp_path)
+    return ["ai-untuk-pelayanan-publik", "etika-ai"]
+
+
+def test_head_creates_an_item_for_their_unit(db, client, login_as, team, offered):
     login_as(team["head"])
-    response = client.post(f"/actions/units/{team['unit'].id}/new", data=_item_form(team))
+    form = _item_form(team, course_slugs="ai-untuk-pelayanan-publik")
+    response = client.post(f"/actions/units/{team['unit'].id}/new", data=form)
     item = db.session.scalar(select(ActionItem))
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/actions/items/{item.id}")
@@ -385,3 +394,46 @@ def test_history_records_every_update(db, client, login_as, team):
     assert kinds.count("update") == 2
     page = client.get(f"/actions/items/{item.id}").get_data(as_text=True)
     assert "Progres: 20% → 45%" in page and "Capaian 20" in page and "Capaian 45" in page
+
+
+def test_supporting_courses_are_picked_from_the_course_list(db, client, login_as, team, offered):
+    """Checkboxes named by title (no JavaScript needed), not a text box for typed codes."""
+    login_as(team["head"])
+    page = client.get(f"/actions/units/{team['unit'].id}/new").get_data(as_text=True)
+    assert '<input id="course_slugs-0" name="course_slugs" type="checkbox"' in page
+    assert 'value="ai-untuk-pelayanan-publik"> <label for="course_slugs-0">AI untuk' in page
+    assert "literasi-ai-dasar" not in page and "pisahkan dengan koma" not in page
+    form = _item_form(team, course_slugs=["etika-ai", "ai-untuk-pelayanan-publik"])
+    client.post(f"/actions/units/{team['unit'].id}/new", data=form)
+    item = db.session.scalar(select(ActionItem))
+    assert [c.course_slug for c in item.courses] == offered
+    shown = client.get(f"/actions/items/{item.id}").get_data(as_text=True)
+    assert '<a href="/courses/etika-ai">Etika AI</a>' in shown
+
+
+def test_a_course_not_on_the_list_is_refused(db, client, login_as, team, offered):
+    login_as(team["head"])
+    form = _item_form(team, course_slugs="literasi-ai-dasar")
+    response = client.post(f"/actions/units/{team['unit'].id}/new", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="course_slugs-err">&#39;literasi-ai-dasar&#39; bukan pilihan yang valid.' in page
+    assert db.session.scalar(select(func.count(ActionItem.id))) == 0
+
+
+def test_editing_keeps_a_linked_course_that_left_the_list(db, client, login_as, team, offered):
+    """A slug imported before its course existed stays checked (and marked) until unticked."""
+    item = make_item(team["unit"], team["owner"], team["program"],
+                     course_slugs=["etika-ai", "kursus-lama"])  # fmt: skip
+    db.session.commit()
+    login_as(team["head"])
+    page = client.get(f"/actions/items/{item.id}/edit").get_data(as_text=True)
+    assert 'value="kursus-lama">' in page and "kursus-lama (kursus tidak tersedia lagi)" in page
+    assert 'checked id="course_slugs-' in page or "checked" in page.split("kursus-lama")[0][-80:]
+    shown = client.get(f"/actions/items/{item.id}").get_data(as_text=True)
+    assert "kursus-lama" in shown and '<a href="/courses/kursus-lama"' not in shown
+    form = _item_form(team, title=item.title, due_date=item.due_date.isoformat(),
+                      course_slugs=["etika-ai"])  # fmt: skip
+    client.post(f"/actions/items/{item.id}/edit", data=form)
+    db.session.refresh(item)
+    assert [c.course_slug for c in item.courses] == ["etika-ai"]
