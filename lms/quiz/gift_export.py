@@ -90,10 +90,10 @@ def _answers(q: Question) -> str:
     elif q.type == "numerical":
         for i, a in enumerate(q.answers):
             assert isinstance(a, NumericAnswer)
-            if a.any and a.fraction == 0 and i == len(q.answers) - 1:
+            if a.wildcard and a.fraction == 0 and i == len(q.answers) - 1:
                 lines.append("~" + (f"#{_text(a.feedback, fmt)}" if a.feedback else "#"))
                 continue
-            if a.any:
+            if a.wildcard:
                 value = "*"
             elif a.min == a.max:
                 value = _number(a.min)

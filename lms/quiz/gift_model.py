@@ -42,7 +42,7 @@ class NumericAnswer:
     feedback: str = ""
 
     @property
-    def any(self) -> bool:
+    def wildcard(self) -> bool:
         """Whether this is the ``*`` answer that matches every number."""
         return self.min is None
 

@@ -137,7 +137,9 @@ def matching_numeric(q: Question, value_str: str | None) -> NumericAnswer | None
     if number is None:
         return None
     for answer in q.answers:
-        if isinstance(answer, NumericAnswer) and (answer.any or answer.min <= number <= answer.max):
+        if isinstance(answer, NumericAnswer) and (
+            answer.wildcard or answer.min <= number <= answer.max
+        ):
             return answer
     return None
 
