@@ -323,11 +323,7 @@ class Block:
             raise self.error(base + len(lead) - len(lead.lstrip()), message)
         pairs: list[Pair] = []
         for _, piece, offset in pieces:
-            if "#" in piece:
-                message = "soal menjodohkan tidak mendukung umpan balik (#) per pasangan"
-                raise self.error(offset + piece.index("#") + 1, message)
-            if WEIGHT_RE.match(piece.lstrip()):
-                raise self.error(offset, "soal menjodohkan tidak mendukung bobot persentase")
+            # Moodle reads no feedback or weight here: "=a -> b#c" pairs "a" with "b#c".
             left, arrow, right = piece.partition("->")
             if not arrow:
                 raise self.error(offset, f"pasangan {_show(piece)} tidak memiliki '->'")

@@ -797,16 +797,16 @@ def test_matching_needs_two_pairs() -> None:
     assert only_extra.message == "soal menjodohkan memerlukan minimal dua pasangan"
 
 
+def test_matching_reads_hash_and_percent_as_text_as_moodle_does() -> None:
+    (q,) = parse_gift("Pasangkan {\n=Paris -> France#Bonne réponse\n=%50%a -> 1\n}")
+    assert q.pairs == [Pair("Paris", "France#Bonne réponse"), Pair("%50%a", "1")]
+
+
 def test_matching_pair_errors() -> None:
     no_arrow = parse_error("Pasangkan {\n=a -> 1\n=b\n}")
     assert (no_arrow.line, no_arrow.message) == (3, "pasangan 'b' tidak memiliki '->'")
     no_right = parse_error("Pasangkan {=a -> 1 =b ->}")
     assert no_right.message == "pasangan 'b ->' tidak punya jawaban setelah '->'"
-    feedback = parse_error("Pasangkan {\n=a -> 1\n=b -> 2\n#umpan}")
-    assert feedback.line == 4
-    assert feedback.message == "soal menjodohkan tidak mendukung umpan balik (#) per pasangan"
-    weight = parse_error("Pasangkan {=%50%a -> 1 =b -> 2}")
-    assert weight.message == "soal menjodohkan tidak mendukung bobot persentase"
     lead = parse_error("Pasangkan {a -> 1 =b -> 2 =c -> 3}")
     assert "setiap pasangan harus diawali '='" in lead.message
 
