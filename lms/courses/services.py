@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from lms.accounts.models import User
 from lms.audit.services import record
+from lms.courses import jp
 from lms.courses.content import CourseSource, Problem, load_courses
 from lms.courses.models import (
     DATABASE_ONLY,
@@ -29,7 +30,7 @@ from lms.i18n import wib_today
 # Crockford-like alphabet: no 0/O, 1/I/L, U, so a code read aloud or typed is unambiguous.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 CODE_LENGTH = 16
-JP_TARGET = 20
+JP_TARGET = jp.PNS_TARGET
 
 
 class CourseError(ValueError):
@@ -372,7 +373,8 @@ def jp_by_year(user_id: int) -> dict[int, int]:
 
 
 def learning_summary(user: User, now: datetime | None = None) -> dict:
-    """The dashboard's learning panel: JP this year, counts, the nearest open deadline."""
+    """The dashboard's learning panel: JP by the person's rule (:func:`lms.courses.jp.standing`),
+    counts, the nearest open deadline."""
     today = wib_today(now)
     counts = db.session.execute(
         select(
@@ -396,8 +398,7 @@ def learning_summary(user: User, now: datetime | None = None) -> dict:
     )
     return {
         "year": today.year,
-        "jp": jp_by_year(user.id).get(today.year, 0),
-        "target": JP_TARGET,
+        "standing": jp.standing(user, today),
         "in_progress": counts[0] - counts[1],
         "completed": counts[1],
         "next_deadline": next_deadline,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -20,7 +23,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from lms.audit.services import record
-from lms.courses import services
+from lms.courses import jp, services
 from lms.courses.certificates import certificate_pdf
 from lms.courses.forms import RevokeForm
 from lms.courses.models import Certificate, Course, Enrollment, Lesson
@@ -232,10 +235,16 @@ def asset(slug: str, name: str):
     return response
 
 
+#: Extra sections of "Pembelajaran saya", after the JP and deadline cards: (template,
+#: function(user, today) -> context). Other features register theirs (learning paths).
+LEARNING_SECTIONS: list[tuple[str, Callable[[Any, date], dict]]] = []
+
+
 @bp.route("/learning")
 @login_required
 def learning():
-    """Pembelajaran saya: courses in progress and done, JP this year against 20, deadlines."""
+    """Pembelajaran saya: courses in progress and done, JP by the person's rule (PNS: this
+    calendar year against 20; PPPK: this contract year against the ceiling of 24), deadlines."""
     authorize("learning.view_own")
     enrollments = db.session.scalars(
         select(Enrollment)
@@ -246,7 +255,6 @@ def learning():
     progress = services.progress_by_enrollment([e.id for e in enrollments])
     today = wib_today()
     year = today.year
-    jp_year = services.jp_by_year(current_user.id).get(year, 0)
     enrolled_ids = {e.course_id for e in enrollments}
     due = db.session.scalars(
         select(Course)
@@ -262,8 +270,8 @@ def learning():
         in_progress=[e for e in enrollments if not e.completed_at and e.course.retired_at is None],
         completed=[e for e in enrollments if e.completed_at],
         progress=progress,
-        jp_year=jp_year,
-        jp_target=services.JP_TARGET,
+        standing=jp.standing(current_user, today),
+        sections=[(template, fn(current_user, today)) for template, fn in LEARNING_SECTIONS],
         year=year,
         deadlines=deadlines,
         enrolled_ids=enrolled_ids,

@@ -24,6 +24,7 @@ from lms.i18n import format_day, to_wib, wib_today
 from lms.i18n import gettext as _
 from lms.org.models import Unit
 from lms.reminders.models import Notification
+from lms.reports import jp as jp_report
 
 
 @dataclass
@@ -525,6 +526,7 @@ def hr_summary(now: datetime) -> Iterator[Due]:
             _("Pegawai aktif: %(n)d", n=people),
             _("Kursus diselesaikan bulan lalu: %(n)d", n=completions),
             _("JP diperoleh bulan lalu: %(n)d", n=jp),
+            *jp_report.summary_lines(local.date()),
         ]
     )
     for hr in people_with_role(Role.HR):

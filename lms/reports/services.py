@@ -24,8 +24,8 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Role, User, UserRole
+from lms.courses.jp import Period, counts_in
 from lms.courses.models import Certificate, Course, Enrollment
-from lms.courses.services import JP_TARGET
 from lms.extensions import db
 from lms.org.models import Unit
 
@@ -42,6 +42,17 @@ class Filters:
     date_to: date | None = None
     position_type: str | None = None
     rank: str | None = None
+    #: The day the report is read (WIB): a PPPK's JP are those of the contract year running
+    #: then (31 December for a year that is over). Not a filter: never in as_dict().
+    today: date | None = None
+
+    @property
+    def jp_period(self) -> Period:
+        """The JP period: a chosen date range for everyone, else the year by status (a PPPK
+        with a contract start: the contract year, :mod:`lms.courses.jp`)."""
+        if self.date_from or self.date_to:
+            return Period(*self.period)
+        return Period.year(self.year, self.today or date(self.year, 12, 31))
 
     @property
     def period(self) -> tuple[date, date]:
@@ -56,6 +67,8 @@ class Filters:
         """For the audit log and export file names: only what was set."""
         out = {}
         for f in fields(self):
+            if f.name == "today":
+                continue
             value = getattr(self, f.name)
             if value not in (None, ""):
                 out[f.name] = value.isoformat() if isinstance(value, date) else value
@@ -67,7 +80,12 @@ class Filters:
 
 def people(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Select:
     """Active learners in ``unit``'s subtree (everyone for None), with the person filters."""
-    query = select(User.id.label("user_id"), User.unit_id.label("unit_id"))
+    query = select(
+        User.id.label("user_id"),
+        User.unit_id.label("unit_id"),
+        User.employment.label("employment"),
+        User.contract_start.label("contract_start"),
+    )
     if user_id is not None:  # one person's own report: whatever their status
         query = query.where(User.id == user_id)
     else:
@@ -94,7 +112,9 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
     in scope. ``attempts`` and ``passed`` are empty for a pair without a submitted attempt.
     """
     scope = people(unit, filters, user_id).subquery("scope")
-    start, end = filters.period
+    jp_counts = counts_in(
+        Enrollment.completed_on, scope.c.employment, scope.c.contract_start, filters.jp_period
+    )
     attempted = Enrollment.attempts > 0
     query = select(
         Enrollment.user_id,
@@ -104,13 +124,7 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
         Enrollment.last_activity_at,
         Enrollment.completed_at,
         Enrollment.completed_on,
-        case(
-            (
-                and_(Enrollment.completed_on >= start, Enrollment.completed_on < end),
-                Enrollment.jp_earned,
-            ),
-            else_=0,
-        ).label("jp"),
+        case((jp_counts, Enrollment.jp_earned), else_=0).label("jp"),
         Enrollment.deadline,
         Enrollment.best_score.label("best"),
         case((attempted, Enrollment.attempts), else_=None).label("attempts"),
@@ -396,83 +410,6 @@ def people_query(unit: Unit | None, filters: Filters, today: date, sort: str, de
         .order_by(order.nulls_last() if desc else order, User.id)
     )
     return query
-
-
-# -- JP -------------------------------------------------------------------------------------------
-
-
-def jp_per_person(unit: Unit | None, filters: Filters) -> Select:
-    """(user_id, unit_id, jp): JP each person in scope earned in the period."""
-    start, end = filters.period
-    earned = (
-        select(Enrollment.user_id, func.sum(Enrollment.jp_earned).label("jp"))
-        .where(Enrollment.completed_on >= start, Enrollment.completed_on < end)
-        .group_by(Enrollment.user_id)
-        .subquery("earned")
-    )
-    scope = people(unit, filters).subquery("s")
-    return (
-        select(scope.c.user_id, scope.c.unit_id, func.coalesce(earned.c.jp, 0).label("jp"))
-        .select_from(scope)
-        .outerjoin(earned, earned.c.user_id == scope.c.user_id)
-    )
-
-
-def jp_by_unit(unit: Unit | None, filters: Filters, direct_label: str):
-    """Per child unit: people, people below 20 JP, JP total; and the histogram buckets."""
-    j = jp_per_person(unit, filters).subquery("j")
-    below = func.sum(case((j.c.jp < JP_TARGET, 1), else_=0))
-    by_unit = {
-        unit_id: {"people": n, "pairs": low, "jp": jp}
-        for unit_id, n, low, jp in db.session.execute(
-            select(j.c.unit_id, func.count(), below, func.sum(j.c.jp)).group_by(j.c.unit_id)
-        )
-    }
-    rows, total = roll_up(unit_tree(unit), by_unit, direct_label)
-    # ``pairs`` carries "below target" here; name it for the template.
-    for row in [*rows, total]:
-        row.extra["below"] = row.pairs
-    return rows, total
-
-
-JP_BUCKETS = ((0, 0, "0"), (1, 9, "1–9"), (10, 19, "10–19"), (20, None, "20+"))
-
-
-def jp_histogram(unit: Unit | None, filters: Filters) -> list[tuple[str, int]]:
-    """How many people earned 0, 1–9, 10–19 and 20+ JP in the period: one query."""
-    j = jp_per_person(unit, filters).subquery("j")
-    cols = []
-    for low, high, _label in JP_BUCKETS:
-        cond = j.c.jp >= low if high is None else and_(j.c.jp >= low, j.c.jp <= high)
-        cols.append(func.coalesce(func.sum(case((cond, 1), else_=0)), 0))
-    counts = db.session.execute(select(*cols)).one()
-    return [(label, int(n)) for (_l, _h, label), n in zip(JP_BUCKETS, counts, strict=True)]
-
-
-def below_target_query(unit: Unit | None, filters: Filters, sort: str, desc: bool):
-    """People below 20 JP in the period, with their unit: for the list and its export."""
-    j = jp_per_person(unit, filters).subquery("j")
-    person_unit = aliased(Unit, name="person_unit")
-    columns = {"name": User.full_name, "unit": person_unit.name, "jp": j.c.jp, "nip": User.nip}
-    order = columns.get(sort, j.c.jp)
-    return (
-        select(
-            User.id,
-            User.full_name,
-            User.nip,
-            User.position,
-            User.position_type,
-            User.rank,
-            person_unit.name.label("unit"),
-            j.c.jp,
-            (JP_TARGET - j.c.jp).label("short"),
-        )
-        .select_from(j)
-        .join(User, User.id == j.c.user_id)
-        .outerjoin(person_unit, person_unit.id == User.unit_id)
-        .where(j.c.jp < JP_TARGET)
-        .order_by(order.desc() if desc else order.asc(), User.full_name, User.id)
-    )
 
 
 # -- completions over time ------------------------------------------------------------------------

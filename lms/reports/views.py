@@ -20,8 +20,8 @@ from lms.accounts.models import User
 from lms.actions import services as action_services
 from lms.actions.exports import rollup_columns, rollup_values
 from lms.audit.services import record
+from lms.courses import jp as jp_rule
 from lms.courses.models import Course
-from lms.courses.services import JP_TARGET, jp_by_year
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
@@ -30,6 +30,7 @@ from lms.org.models import Unit
 from lms.pagination import check_page, page_number
 from lms.policy import authorize, can, headed_paths
 from lms.reports import charts, services
+from lms.reports import jp as jp_report
 from lms.reports.exports import Column, person_columns, respond
 from lms.reports.services import Filters
 
@@ -69,6 +70,7 @@ def parse_filters(today: date) -> Filters:
         date_to=_date("to"),
         position_type=position_type if position_type in services.POSITION_TYPES else None,
         rank=(request.args.get("rank") or "").strip()[:10] or None,
+        today=today,
     )
 
 
@@ -157,7 +159,8 @@ def _context(unit: Unit | None, filters: Filters, report: str) -> dict:
         "ranks": services.ranks(),
         "province_allowed": can(current_user, "reports.province"),
         "today": wib_today(),
-        "jp_target": JP_TARGET,
+        "jp_target": jp_rule.PNS_TARGET,
+        "jp_ceiling": jp_rule.PPPK_CEILING,
     }
 
 
@@ -263,13 +266,15 @@ def people(unit_id: int | None):
 @bp.route("/units/<int:unit_id>/jp")
 @login_required
 def jp(unit_id: int | None):
-    """JP against the yearly 20: per unit, the distribution, and who is below (audited)."""
+    """JP by each person's rule: PNS against the yearly 20 (who is below, audited), PPPK per
+    contract year against the ceiling of 24; per unit and as a distribution."""
     unit = _scope(unit_id)
     today = wib_today()
     filters = parse_filters(today)
-    rows, total = services.jp_by_unit(unit, filters, _("Langsung di unit ini"))
+    rows, total = jp_report.jp_by_unit(unit, filters, _("Langsung di unit ini"))
     sort, desc = _sort(("name", "unit", "jp", "nip"), default="jp")
-    page = page_query(services.below_target_query(unit, filters, sort, desc))
+    page = page_query(jp_report.below_target_query(unit, filters, sort, desc))
+    buckets = jp_report.jp_histogram(unit, filters)
     _audit("reports.jp.view", unit, filters, page=page.page, rows=len(page.items))
     return render_template(
         "reports/jp.html",
@@ -278,8 +283,9 @@ def jp(unit_id: int | None):
         page=page,
         sort=sort,
         desc=desc,
-        histogram=charts.histogram(
-            services.jp_histogram(unit, filters), _("Sebaran JP pegawai"), "hist-jp"
+        histogram=charts.histogram(buckets["PNS"], _("Sebaran JP PNS"), "hist-jp"),
+        histogram_pppk=charts.histogram(
+            buckets["PPPK"], _("Sebaran JP PPPK"), "hist-jp-pppk", warn=0
         ),
         **_context(unit, filters, "jp"),
     )
@@ -331,21 +337,20 @@ PERSON_SECTIONS: list[tuple[str, Callable[[User, date], dict]]] = [
 @bp.route("/person/<int:user_id>")
 @login_required
 def person(user_id: int):
-    """One person: courses, progress, scores, certificates, JP per year against 20 (audited)."""
+    """One person: courses, progress, scores, certificates, and JP by the rule of their status:
+    per calendar year against 20 (PNS), per contract year against the ceiling of 24 (PPPK)."""
     user = db.session.get(User, user_id) or abort(404)
     authorize("reports.person", user)
     today = wib_today()
     record(current_user, "reports.person.view", target=f"user:{user.id}", ip=request.remote_addr)
     db.session.commit()
-    years = jp_by_year(user.id)
-    years.setdefault(today.year, 0)
     sections = [(template, fn(user, today)) for template, fn in PERSON_SECTIONS]
     return render_template(
         "reports/person.html",
         person=user,
         rows=services.person_courses(user, today),
-        years=sorted(years.items(), reverse=True),
-        jp_target=JP_TARGET,
+        periods=jp_rule.periods(user, today, jp_rule.completions(user.id)),
+        by_contract=jp_rule.by_contract(user),
         today=today,
         status_labels=STATUS_LABELS,
         sections=sections,
@@ -446,15 +451,45 @@ def _people_rows(unit, filters, today):
 def _jp_columns() -> list[Column]:
     return [
         *person_columns(),
+        Column(_("Status kepegawaian"), 10),
         Column(_("JP periode"), 10),
         Column(_("Kekurangan JP"), 12),
     ]
 
 
 def _jp_rows(unit, filters, today):
-    query = services.below_target_query(unit, filters, "unit", False)
+    query = jp_report.below_target_query(unit, filters, "unit", False)
     for r in services.stream(query):
-        yield [r.nip, r.full_name, r.position, r.position_type, r.rank, r.unit, r.jp, r.short]
+        yield [
+            r.nip, r.full_name, r.position, r.position_type, r.rank, r.unit, r.employment, r.jp,
+            r.short,
+        ]  # fmt: skip
+
+
+def _jp_all_columns() -> list[Column]:
+    return [
+        *person_columns(),
+        Column(_("Status kepegawaian"), 10),
+        Column(_("Awal kontrak PPPK"), 14),
+        Column(_("Periode dari"), 12),
+        Column(_("Periode sampai"), 12),
+        Column(_("JP periode"), 10),
+        Column(_("Aturan"), 24),
+        Column(_("Kekurangan JP (PNS)"), 12),
+    ]
+
+
+def _jp_all_rows(unit, filters, today):
+    target = _("Target paling sedikit %(n)d JP", n=jp_rule.PNS_TARGET)
+    ceiling = _("Batas paling banyak %(n)d JP", n=jp_rule.PPPK_CEILING)
+    for r in services.stream(jp_report.everyone_query(unit, filters)):
+        start, last = jp_report.period_of(r, filters)
+        pppk = r.employment == jp_rule.PPPK
+        short = None if pppk else max(jp_rule.PNS_TARGET - r.jp, 0)
+        yield [
+            r.nip, r.full_name, r.position, r.position_type, r.rank, r.unit, r.employment,
+            r.contract_start, start, last, r.jp, ceiling if pppk else target, short,
+        ]  # fmt: skip
 
 
 def _enrolment_columns() -> list[Column]:
@@ -496,7 +531,8 @@ REPORTS: dict[str, Report] = {
     ),
     "courses": Report(_l("Laporan per kursus"), False, _course_columns, _course_rows),
     "people": Report(_l("Laporan per pegawai"), True, _people_columns, _people_rows),
-    "jp": Report(_l("Pegawai di bawah 20 JP"), True, _jp_columns, _jp_rows),
+    "jp": Report(_l("PNS di bawah 20 JP"), True, _jp_columns, _jp_rows),
+    "jp_all": Report(_l("JP pegawai menurut status"), True, _jp_all_columns, _jp_all_rows),
     "enrolments": Report(_l("Pegawai x kursus"), True, _enrolment_columns, _enrolment_rows),
     "actions": Report(_l("Rencana aksi per unit"), False, rollup_columns, _action_export_rows),
 }

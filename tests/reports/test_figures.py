@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from lms.reports import jp as jp_report
 from lms.reports import services
 from lms.reports.services import Filters
 
@@ -129,22 +130,18 @@ def test_people_list_figures_and_sorting(db, province):
 
 
 def test_jp_report_below_target_and_histogram(db, province):
-    rows, total = services.jp_by_unit(province["kominfo"], Filters(year=2026), "Langsung")
+    rows, total = jp_report.jp_by_unit(province["kominfo"], Filters(year=2026), "Langsung")
     rows = by_name(rows)
-    assert (rows["Bidang A"].people, rows["Bidang A"].extra["below"], rows["Bidang A"].jp) == (
-        2,
-        2,
-        2,
-    )
-    assert (total.people, total.extra["below"], total.jp) == (4, 4, 2)
-    assert services.jp_histogram(province["kominfo"], Filters(year=2026)) == [
+    assert (rows["Bidang A"].people, rows["Bidang A"].below, rows["Bidang A"].jp) == (2, 2, 2)
+    assert (total.people, total.below, total.jp) == (4, 4, 2)
+    assert jp_report.jp_histogram(province["kominfo"], Filters(year=2026))["PNS"] == [
         ("0", 3),
         ("1–9", 1),
         ("10–19", 0),
         ("20+", 0),
     ]
     below = db.session.execute(
-        services.below_target_query(province["kominfo"], Filters(year=2026), "jp", False)
+        jp_report.below_target_query(province["kominfo"], Filters(year=2026), "jp", False)
     ).all()
     assert [(r.full_name, r.jp, r.short) for r in below][-1] == ("Ani", 2, 18)
     assert len(below) == 4
