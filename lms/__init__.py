@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.main import views as main
     from lms.notice import views as notice
     from lms.org import views as org
+    from lms.paths import views as paths
     from lms.people import views as people
     from lms.privacy import views as privacy
     from lms.quiz import views as quiz
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         people,
         actions,
         assignments,
+        paths,
         reports,
         sso,
         activation,

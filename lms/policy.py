@@ -298,6 +298,13 @@ def _assignments(user: User, obj: Any) -> bool:
     return is_staff(user)
 
 
+@rule("paths.manage")
+def _paths(user: User, obj: Any) -> bool:
+    """HR and admin require learning paths (by position type) and withdraw them; a learner
+    sees the paths required of them on their own page (learning.view_own)."""
+    return is_staff(user)
+
+
 @rule("reports.view")
 def _view_reports(user: User, unit: Any) -> bool:
     """HR and admin see every report; a unit head sees those of their units and sub-units.

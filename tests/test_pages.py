@@ -90,7 +90,7 @@ def test_pages_weigh_less_than_150_kb_with_their_css_and_scripts(client, pages):
 
 
 def test_every_form_field_has_a_label(client, pages):
-    for path in [*pages, "/admin/users/new", "/actions/programs/new"]:
+    for path in [*pages, "/admin/users/new", "/actions/programs/new", "/admin/paths/new"]:
         client_page = client.get(path)
         if client_page.status_code != 200:
             continue

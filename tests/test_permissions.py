@@ -26,6 +26,7 @@ from lms.corrections import services as corrections
 from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.i18n import utcnow
+from lms.paths import services as paths
 from lms.quiz import services as quiz
 from lms.reminders.models import Notification, OutboxMessage
 from tests.conftest import Client, migrated
@@ -144,6 +145,9 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "assignments.index": ("GET", STAFF),
     "assignments.new": ("GET POST", STAFF),
     "assignments.cancel": ("GET POST", STAFF),  # GET: the confirmation page
+    "paths.index": ("GET", STAFF),
+    "paths.new": ("GET POST", STAFF),
+    "paths.cancel": ("POST", STAFF),
     "reports.index": ("GET", {"unit_head", "hr", "admin"}),  # a unit head goes to their unit
     # The world unit is not the unit head's (login_as makes them head of a new unit): 403.
     "reports.units": ("GET", STAFF),
@@ -321,6 +325,9 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
         course, scope="unit", unit=unit, deadline=date(2030, 1, 31), by=None, now=utcnow()
     )
     correction = corrections.ask(person, "position", "Guru Ahli Madya", "", utcnow())
+    path, _ = paths.require_path(
+        "Jalur Pimpinan", [course], ["JPT"], date(2030, 1, 31), by=None, now=utcnow()
+    )
     db.session.commit()
     return {
         "user_id": person.id,
@@ -340,6 +347,7 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
         "people": {name: p.id for name, p in people.items()},
         "targets": {name: t.id for name, t in targets.items()},
         "assignment_id": assignment.id,
+        "path_id": path.id,
         "correction_id": correction.id,
         "report": "enrolments",
         "fmt": "csv",

@@ -1,0 +1,1 @@
+"""Learning paths: an ordered list of courses HR requires of people by position type."""
