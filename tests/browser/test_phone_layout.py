@@ -41,12 +41,15 @@ ROLES = {
     "admin": "admin@demo.test",
 }
 COURSES = Path(__file__).resolve().parents[2] / "courses"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 LONG_UNIT = "Badan Penanggulangan Bencana Daerah dan Perlindungan Masyarakat Provinsi Jawa Timur"
 #: Links that download a file or leave the app: not pages to lay out.
 NOT_PAGES = re.compile(
     r"\.(csv|xlsx|zip|pdf|svg|png|jpe?g|gif|webp|gift|txt)$|/export|/evidence/|/static/|"
     r"/template\.|/files/|/sso/|/pdf$"
 )
+#: A page with its stylesheets and scripts stays under this (tests/test_pages.py, weak links).
+LIMIT = 150 * 1024
 #: A crawl that finds more than this many kinds of page has gone astray.
 MAX_PAGES = 250
 
@@ -76,7 +79,11 @@ MEASURE = """() => {
       });
     }
   }
-  return {scroll: root.scrollWidth, client: width, wide: wide.slice(0, 5), charts};
+  // what a weak connection has to fetch: the page with its stylesheets and scripts
+  const html = performance.getEntriesByType('navigation')[0].decodedBodySize;
+  const assets = [...document.querySelectorAll('link[rel=stylesheet], script[src]')]
+    .map(el => new URL(el.href || el.src).pathname);
+  return {scroll: root.scrollWidth, client: width, wide: wide.slice(0, 5), charts, html, assets};
 }"""
 
 
@@ -234,6 +241,11 @@ def test_no_page_is_wider_than_a_phone_and_chart_text_is_readable(browser, serve
             if seen["scroll"] > seen["client"]:
                 wide = f"{seen['scroll']}px wide > {seen['client']}px"
                 problems.append(f"{path}: {wide} {seen['wide']}")
+            weight = seen["html"] + sum(
+                (STATIC / a.removeprefix("/static/")).stat().st_size for a in seen["assets"]
+            )
+            if not 0 < seen["html"] < weight < LIMIT:
+                problems.append(f"{path}: {weight} bytes with its CSS and scripts")
             for text in seen["charts"]:
                 chart_texts += 1
                 if text["px"] < 12 or text["clipped"]:
