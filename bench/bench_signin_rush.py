@@ -1,0 +1,211 @@
+"""A morning sign-in rush against real gunicorn, per worker class: does it starve other pages?
+
+For each gunicorn setting (sync workers, gthread workers with threads), on one database:
+``--rush`` clients sign in over and over (GET /login for the CSRF token, POST /login with the
+right password, as a browser does; each sign-in is a new session), while ``--readers`` clients
+already signed in load the learner dashboard ``/`` over and over. First the readers alone
+(baseline), then both for ``--seconds``. Prints sign-ins/s, sign-in p50/p95, and the readers'
+pages/s and p50/p95 alone and during the rush, plus errors (any status but 200/302).
+
+Rate limits are switched off (every client comes from 127.0.0.1). The load generator runs on the
+same machine, so it takes CPU from the server too: compare the lines with each other.
+
+    python bench/bench_signin_rush.py [--database-url postgresql+psycopg://...] [--seconds 20]
+
+SQLite (a temporary file) unless ``--database-url`` is given; that database's schema is dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "Kopi-Tubruk-Pagi-2026"  # noqa: S105 - benchmark accounts
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+SETTINGS = {
+    "sync, 2 workers": ["-k", "sync", "-w", "2"],
+    "sync, 4 workers": ["-k", "sync", "-w", "4"],
+    "gthread, 2 workers x 4 threads": ["-k", "gthread", "-w", "2", "--threads", "4"],
+    "gthread, 2 workers x 8 threads": ["-k", "gthread", "-w", "2", "--threads", "8"],
+}
+
+
+def prepare(url: str, people: int) -> None:
+    """Migrate an empty database and add ``people`` learners sharing one password."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from lms import create_app
+    from lms.accounts.passwords import hash_password
+    from lms.accounts.services import create_user
+    from lms.config import testing_config
+    from lms.extensions import db
+    from lms.notice.services import current_version
+    from tests.factories import valid_nip
+
+    app = create_app(testing_config(url, tempfile.mkdtemp(prefix="sinau-rush-")))
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        hashed = hash_password(PASSWORD)  # one hash for all: each check still costs in full
+        for n in range(people):
+            user = create_user(
+                full_name=f"Pegawai {n}",
+                nip=valid_nip(n),
+                email=f"pegawai{n}@rush.test",
+                privacy_version=current_version(),
+            )
+            user.password_hash = hashed
+        db.session.commit()
+        db.engine.dispose()
+
+
+def serve(url: str, args: list[str], folder: str) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "LMS_ENV": "production",
+        "SECRET_KEY": "bench-secret",
+        "DATABASE_URL": url,
+        "LMS_INSTANCE_PATH": folder,
+        "LMS_SECURE_COOKIES": "0",
+        "LMS_RATELIMIT_ENABLED": "0",
+        "LMS_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *args, "wsgi:app"]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
+                return process, base
+        except requests.RequestException:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"gunicorn {' '.join(args)} did not start")
+
+
+def sign_in(browser: requests.Session, base: str, n: int) -> int:
+    token = CSRF.search(browser.get(f"{base}/login", timeout=60).text).group(1)
+    response = browser.post(
+        f"{base}/login",
+        data={"identifier": f"pegawai{n}@rush.test", "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+        timeout=60,
+    )
+    return response.status_code
+
+
+def run(base: str, people: int, rush: int, readers: int, seconds: float) -> dict:
+    stop = threading.Event()
+    signins: list[float] = []
+    pages: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    ready = threading.Event()
+
+    def reader(n: int) -> None:
+        browser = requests.Session()
+        sign_in(browser, base, n)
+        ready.wait()
+        while not stop.is_set():
+            started = time.perf_counter()
+            status = browser.get(f"{base}/", timeout=60).status_code
+            with lock:
+                (pages if status == 200 else errors).append(
+                    time.perf_counter() - started if status == 200 else status
+                )
+
+    def rusher(n: int) -> None:
+        ready.wait()
+        k = n
+        while not stop.is_set():
+            started = time.perf_counter()
+            status = sign_in(requests.Session(), base, readers + k % (people - readers))
+            with lock:
+                if status == 302:
+                    signins.append(time.perf_counter() - started)
+                else:
+                    errors.append(status)
+            k += rush
+
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(readers)]
+    threads += [threading.Thread(target=rusher, args=(n,)) for n in range(rush)]
+    for thread in threads:
+        thread.start()
+    time.sleep(3)  # readers sign in first
+    ready.set()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return {"signins": signins, "pages": pages, "errors": errors, "seconds": seconds}
+
+
+def ms(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0] * 1000
+    return statistics.quantiles(values, n=100)[int(q * 100) - 1] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--people", type=int, default=400)
+    parser.add_argument("--rush", type=int, default=16, help="clients signing in at once")
+    parser.add_argument("--readers", type=int, default=4, help="clients reading pages")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--only", help="run only the settings whose name contains this")
+    args = parser.parse_args()
+
+    folder = tempfile.mkdtemp(prefix="sinau-rush-")
+    url = args.database_url or f"sqlite:///{folder}/rush.sqlite"
+    prepare(url, args.people)
+    columns = f"{'pages/s':>7} {'p50':>6} {'p95':>6}"
+    print(f"{'gunicorn':32} {'sign-in/s':>9} {'p50':>6} {'p95':>6} | {columns} alone | "
+          f"{columns} in rush | errors   (ms)")  # fmt: skip
+    for name, gunicorn_args in SETTINGS.items():
+        if args.only and args.only not in name:
+            continue
+        process, base = serve(url, gunicorn_args, folder)
+        try:
+            alone = run(base, args.people, 0, args.readers, min(args.seconds, 8))
+            rush = run(base, args.people, args.rush, args.readers, args.seconds)
+        finally:
+            process.terminate()
+            process.wait()
+        s = rush["seconds"]
+        print(
+            f"{name:32} {len(rush['signins']) / s:9.1f} {ms(rush['signins'], 0.5):6.0f} "
+            f"{ms(rush['signins'], 0.95):6.0f} | {len(alone['pages']) / alone['seconds']:7.1f} "
+            f"{ms(alone['pages'], 0.5):6.0f} {ms(alone['pages'], 0.95):6.0f}       | "
+            f"{len(rush['pages']) / s:7.1f} {ms(rush['pages'], 0.5):6.0f} "
+            f"{ms(rush['pages'], 0.95):6.0f}         | {len(rush['errors'] + alone['errors'])}"
+        )
+
+
+if __name__ == "__main__":
+    main()
