@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,9 +65,16 @@ def check_courses(root: Path) -> tuple[list[CourseSource], list[Problem]]:
     return courses, problems
 
 
+#: Checks other features add to ``courses sync``: function(sources) -> problems. Browser
+#: authoring refuses a folder whose slug belongs to a course written in the browser.
+SYNC_GUARDS: list[Callable[[list[CourseSource]], list[Problem]]] = []
+
+
 def sync_courses(root: Path, now: datetime, retire_missing: bool = True) -> SyncReport:
     """Load or update every course under ``root``; with any problem, write nothing at all."""
     sources, problems = check_courses(root)
+    for guard in SYNC_GUARDS:
+        problems.extend(guard(sources))
     report = SyncReport(problems=problems)
     if problems:
         return report
@@ -90,6 +98,22 @@ def sync_courses(root: Path, now: datetime, retire_missing: bool = True) -> Sync
                 report.retired.append(course.slug)
     db.session.flush()
     return report
+
+
+def publish_source(source: CourseSource, now: datetime) -> Course:
+    """Make one checked course live exactly as ``courses sync`` would (by slug), outside sync.
+
+    Browser authoring publishes with it; the course is marked :data:`DATABASE_ONLY` so that a
+    sync of courses/ never retires it.
+    """
+    course = db.session.scalar(select(Course).where(Course.slug == source.slug))
+    if course is None:
+        course = Course(slug=source.slug, created_at=now)
+        db.session.add(course)
+    _apply_source(course, source, now)
+    course.content_hash = DATABASE_ONLY
+    db.session.flush()
+    return course
 
 
 def _apply_source(course: Course, source: CourseSource, now: datetime) -> None:

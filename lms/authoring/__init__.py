@@ -1,0 +1,1 @@
+"""Course authoring in the browser."""
