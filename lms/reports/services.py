@@ -4,9 +4,11 @@ Everything is counted over *pairs*: a person and a course they are enrolled in. 
 someone owes (assigned, or mandatory for everyone) is an enrolment carrying its deadline, made by
 ``apply_assignments``; each enrolment also carries its best score, so reports read enrolments
 alone. Per pair: not started (no lesson done), in progress, completed, and
-overdue (owed, deadline before today in WIB, not completed). Completion % is completed pairs over
-all pairs. Scores are each pair's best submitted attempt. JP are those of completions whose WIB
-date falls in the chosen period (a calendar year by default).
+overdue (owed, deadline before today in WIB, not completed). Completion % is over what is owed
+only: owed pairs completed over owed pairs (an owed pair is one with a deadline); a course taken
+of one's own accord counts as completed but not in the rate, and with nothing owed there is no
+rate (None, shown as "–"), never 100 %. Scores are each pair's best submitted attempt. JP are
+those of completions whose WIB date falls in the chosen period (a calendar year by default).
 
 Queries group by the person's unit (≤ a few thousand rows); :func:`roll_up` then folds units into
 the direct children of the unit asked about via the materialised path, so a sub-unit's people
@@ -151,6 +153,7 @@ def figure_columns(p, today: date) -> list:
         count_if(and_(~done, ~started), "not_started"),
         count_if(and_(~done, started), "in_progress"),
         count_if(done, "completed"),
+        count_if(and_(p.c.deadline.is_not(None), done), "assigned_completed"),
         count_if(and_(p.c.deadline < today, ~done), "overdue"),
         func.coalesce(func.sum(p.c.best), 0).label("score_sum"),
         func.count(p.c.best).label("score_n"),
@@ -167,6 +170,7 @@ FIGURE_FIELDS = [
     "not_started",
     "in_progress",
     "completed",
+    "assigned_completed",
     "overdue",
     "score_sum",
     "score_n",
@@ -189,6 +193,8 @@ class Figures:
     not_started: int = 0
     in_progress: int = 0
     completed: int = 0
+    #: Completed pairs among the owed ones (``assigned``): the numerator of the rate.
+    assigned_completed: int = 0
     overdue: int = 0
     score_sum: float = 0.0
     score_n: int = 0
@@ -205,7 +211,10 @@ class Figures:
 
     @property
     def completion_pct(self) -> float | None:
-        return round(100 * self.completed / self.pairs, 1) if self.pairs else None
+        """Owed courses completed, in % of owed courses; None when nothing is owed."""
+        if not self.assigned:
+            return None
+        return round(100 * self.assigned_completed / self.assigned, 1)
 
     @property
     def avg_score(self) -> float | None:
@@ -371,7 +380,8 @@ def people_query(unit: Unit | None, filters: Filters, today: date, sort: str, de
     scope = people(unit, filters).subquery("s")
     person_unit = aliased(Unit, name="person_unit")
     pct = case(
-        (func.coalesce(agg.c.pairs, 0) > 0, 100.0 * agg.c.completed / agg.c.pairs), else_=None
+        (func.coalesce(agg.c.assigned, 0) > 0, 100.0 * agg.c.assigned_completed / agg.c.assigned),
+        else_=None,
     ).label("completion_pct")
     columns = {
         "name": User.full_name,

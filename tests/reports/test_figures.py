@@ -39,12 +39,26 @@ def test_unit_report_rolls_up_sub_units(province):
     }  # fmt: skip
     assert figures(rows["Langsung"]) == {
         "people": 1, "pairs": 2, "assigned": 1, "not_started": 1, "in_progress": 0,
-        "completed": 1, "overdue": 1, "pct": 50.0, "score": None, "jp": 0,
+        "completed": 1, "overdue": 1, "pct": 0.0, "score": None, "jp": 0,
     }  # fmt: skip
     assert figures(total) == {
         "people": 4, "pairs": 5, "assigned": 4, "not_started": 2, "in_progress": 1,
-        "completed": 2, "overdue": 3, "pct": 40.0, "score": 67.5, "jp": 2,
+        "completed": 2, "overdue": 3, "pct": 25.0, "score": 67.5, "jp": 2,
     }  # fmt: skip
+
+
+def test_completion_rate_counts_only_what_is_owed(province):
+    """Dodi owes Etika (not started) and finished Prompt of his own accord: 0 %, not 50 %; BKD
+    owes nothing (Eka took Etika unasked): no rate at all, never 100 %."""
+    rows, _total = services.unit_report(None, Filters(year=2026), AFTER, "Langsung")
+    bkd = by_name(rows)["BKD"]
+    assert (bkd.completed, bkd.assigned, bkd.completion_pct) == (1, 0, None)
+    rows, _total = services.unit_report(province["kominfo"], Filters(year=2026), AFTER, "x")
+    assert by_name(rows)["x"].completion_pct == 0.0
+    _rows, only_prompt = services.unit_report(
+        None, Filters(2026, course_id=province["prompt"].id), AFTER, "x"
+    )
+    assert (only_prompt.completed, only_prompt.completion_pct) == (1, None)
 
 
 def test_drill_down_to_a_sub_unit(province):
@@ -105,7 +119,7 @@ def test_course_report_with_quiz_figures(province):
     assert (etika.pass_rate, etika.avg_attempts) == (50.0, 1.5)
     assert figures(prompt) == {
         "people": 1, "pairs": 1, "assigned": 0, "not_started": 0, "in_progress": 0,
-        "completed": 1, "overdue": 0, "pct": 100.0, "score": None, "jp": 0,
+        "completed": 1, "overdue": 0, "pct": None, "score": None, "jp": 0,
     }  # fmt: skip
     assert prompt.pass_rate is None
     assert total.people == 4
@@ -120,7 +134,7 @@ def test_people_list_figures_and_sorting(db, province):
         2,
         1,
         1,
-        50.0,
+        0.0,
         0,
     )
     by_jp = db.session.execute(

@@ -30,7 +30,7 @@ def test_hr_sees_every_report_page_with_charts(client, login_as, province):
     login_as("hr")
     unit = province["kominfo"].id
     page = client.get(f"/reports/units/{unit}").get_data(as_text=True)
-    assert "Bidang A" in page and "40%" in page
+    assert "Bidang A" in page and "25%" in page
     assert (
         page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
         and "<title" in page
@@ -116,6 +116,30 @@ def test_unit_export_csv_has_the_report_numbers(client, login_as, province):
     assert response.headers["Content-Disposition"].startswith("attachment;")
     rows = read_csv(response)
     assert rows[-1][0] == "Jumlah" and rows[-1][1] == "4" and rows[-1][6] == "2"
+
+
+def test_nothing_owed_shows_a_dash_and_why_never_100_percent(db, client, login_as, province):
+    """BKD owes no course; Eka finished one of her own accord. The headline, the tables and the
+    exports show no rate (the 100 % the province headline once printed), and the page says why."""
+    login_as("hr")
+    bkd = province["bkd"].id
+    page = client.get(f"/reports/units/{bkd}?year=2026").get_data(as_text=True)
+    headline = page.split('<ul class="stats">', 1)[1].split("</ul>", 1)[0]
+    assert '<span class="num">–</span> penyelesaian' in headline
+    assert "Penyelesaian belum dapat dihitung: belum ada kursus wajib" in page
+    assert "1 kursus yang diikuti atas kemauan sendiri sudah selesai" in page
+    tables = page.split("<main", 1)[1].split('<div class="cards charts">', 1)[0]  # not the axis
+    assert "100%" not in tables
+    courses = client.get(f"/reports/units/{bkd}/courses").get_data(as_text=True)
+    assert "Tanda – berarti belum ada kursus wajib" in courses and "100%" not in courses
+    people = client.get(f"/reports/units/{bkd}/people").get_data(as_text=True)
+    assert "100%" not in people
+    units = read_csv(client.get(f"/reports/units/{bkd}/export/units.csv"))
+    assert units[0][8] == "Penyelesaian (%)" and units[-1][8] == "" and units[-1][6] == "1"
+    people_rows = read_csv(client.get(f"/reports/units/{bkd}/export/people.csv"))
+    assert people_rows[0][12] == "Penyelesaian (%)" and people_rows[1][12] == ""
+    owed = client.get(f"/reports/units/{province['kominfo'].id}").get_data(as_text=True)
+    assert "Penyelesaian belum dapat dihitung" not in owed
 
 
 def test_enrolments_export_has_one_row_per_person_and_course(client, login_as, province):
