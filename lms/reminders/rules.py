@@ -22,6 +22,7 @@ from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.i18n import format_day, to_wib, wib_today
 from lms.i18n import gettext as _
+from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
 from lms.reminders.models import Notification
 from lms.reports import jp as jp_report
@@ -43,9 +44,24 @@ Rule = Callable[[datetime], Iterator[Due]]
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str) -> Callable[[Rule], Rule]:
+@dataclass(frozen=True)
+class RuleInfo:
+    """What the admin page says about a rule: its name and one line on what it does."""
+
+    label: object
+    about: object
+
+
+#: Rule name -> its Indonesian name and description (lazy strings: read in the page's language).
+RULE_INFO: dict[str, RuleInfo] = {}
+
+
+def rule(name: str, label, about) -> Callable[[Rule], Rule]:
+    """Register a rule with the name and the line the admin reads on the reminders page."""
+
     def register(fn: Rule) -> Rule:
         RULES[name] = fn
+        RULE_INFO[name] = RuleInfo(label, about)
         return fn
 
     return register
@@ -90,7 +106,8 @@ def obligations() -> list[Obligation]:
     A course HR has assigned is owed by the people its live assignments cover, each by their
     earliest deadline: one obligation per (course, deadline), counted from the day the first
     assignment with that deadline was made. A mandatory course of course.toml that has no
-    assignment stays owed by every learner by its own deadline.
+    assignment stays owed by every learner by its own deadline. A mandatory course without a
+    deadline is owed by nobody (as in the reports): it is recommended until HR assigns it.
     """
     from lms.assignments.models import Assignment
     from lms.assignments.services import assigned_deadlines
@@ -117,6 +134,7 @@ def obligations() -> list[Obligation]:
         select(Course).where(
             Course.retired_at.is_(None),
             Course.mandatory.is_(True),
+            Course.deadline.is_not(None),
             Course.id.not_in(list(courses)),
         )
     ).all()
@@ -139,7 +157,18 @@ def _course_url(course: Course) -> str:
     return f"/courses/{course.slug}"
 
 
-@rule("course_due")
+def _when(deadline: date, today: date) -> str:
+    """ "30 Juni 2026 (7 hari lagi)", or "(hari ini)" on the day itself."""
+    days = (deadline - today).days
+    left = _("hari ini") if days == 0 else _("%(n)d hari lagi", n=days)
+    return f"{format_day(deadline)} ({left})"
+
+
+@rule(
+    "course_due",
+    _l("Tenggat kursus wajib"),
+    _l("14, 7 dan 1 hari sebelum tenggat, kepada pegawai yang belum menyelesaikan kursus wajib."),
+)
 def course_due(now: datetime) -> Iterator[Due]:
     """A mandatory course not finished: 14, 7 and 1 days before its deadline."""
     today = wib_today(now)
@@ -170,7 +199,11 @@ def course_due(now: datetime) -> Iterator[Due]:
             )
 
 
-@rule("course_overdue")
+@rule(
+    "course_overdue",
+    _l("Kursus wajib lewat tenggat"),
+    _l("Sepekan sekali kepada pegawai yang kursus wajibnya sudah lewat tenggat."),
+)
 def course_overdue(now: datetime) -> Iterator[Due]:
     """A mandatory course past its deadline: weekly while it stays unfinished."""
     today = wib_today(now)
@@ -199,7 +232,11 @@ def course_overdue(now: datetime) -> Iterator[Due]:
             )
 
 
-@rule("course_not_started")
+@rule(
+    "course_not_started",
+    _l("Kursus wajib belum dimulai"),
+    _l("Sekali, sepekan setelah kursus ditugaskan, bila pegawai belum membuka materi apa pun."),
+)
 def course_not_started(now: datetime) -> Iterator[Due]:
     """A mandatory course never started a week after it was assigned: one nudge."""
     today = wib_today(now)
@@ -215,8 +252,12 @@ def course_not_started(now: datetime) -> Iterator[Due]:
         people = select(User.id).where(User.id.in_(ob.people), ~started)
         title = _("Yuk, mulai kursus %(title)s", title=ob.course.title)
         body = _(
-            "Kursus wajib %(title)s sudah ditugaskan kepada Anda, tetapi belum dimulai.",
+            "Kursus wajib %(title)s ditugaskan kepada Anda sejak %(since)s, tetapi belum Anda "
+            "mulai. Selesaikan paling lambat %(when)s: buka kursusnya dan mulai dari materi "
+            "pertama.",
             title=ob.course.title,
+            since=format_day(ob.assigned_on),
+            when=_when(ob.deadline, today),
         )
         for user_id in db.session.scalars(people):
             yield Due(
@@ -230,12 +271,17 @@ def course_not_started(now: datetime) -> Iterator[Due]:
             )
 
 
-@rule("course_stalled")
+@rule(
+    "course_stalled",
+    _l("Kursus terhenti"),
+    _l("Sekali, bila kursus yang sudah dimulai tidak ada kemajuan selama 14 hari."),
+)
 def course_stalled(now: datetime) -> Iterator[Due]:
     """A course started but without progress for 14 days: one nudge per pause."""
     days = current_app.config["REMIND_STALLED_DAYS"]
+    today = wib_today(now)
     rows = db.session.execute(
-        select(Enrollment.user_id, Enrollment.last_activity_at, Course)
+        select(Enrollment.user_id, Enrollment.last_activity_at, Enrollment.deadline, Course)
         .join(Course, Course.id == Enrollment.course_id)
         .join(User, User.id == Enrollment.user_id)
         .where(
@@ -246,25 +292,32 @@ def course_stalled(now: datetime) -> Iterator[Due]:
             Enrollment.last_activity_at <= now - timedelta(days=days),
         )
     )
-    for user_id, last, course in rows:
+    for user_id, last, deadline, course in rows:
+        body = _(
+            "Sudah %(n)d hari tidak ada kemajuan pada kursus %(title)s. "
+            "Lanjutkan dari materi terakhir Anda.",
+            n=(now - last).days,
+            title=course.title,
+        )
+        if deadline is not None and deadline >= today:
+            body += " " + _("Tenggatnya %(when)s.", when=_when(deadline, today))
         yield Due(
             user_id,
             f"course_stalled:u{user_id}:c{course.id}:a{to_wib(last):%Y%m%d}",
             "course",
             "course_stalled",
             _("Lanjutkan kursus %(title)s", title=course.title),
-            _(
-                "Sudah %(n)d hari tidak ada kemajuan pada kursus %(title)s. "
-                "Lanjutkan dari materi terakhir Anda.",
-                n=(now - last).days,
-                title=course.title,
-            ),
+            body,
             _course_url(course),
         )
 
 
-def _heads_by_unit() -> dict[int, int]:
-    """For each unit, who receives escalations: its head, or the nearest head above it."""
+def _heads_by_unit(seats: dict[int, int] | None = None) -> dict[int, int]:
+    """For each unit, who receives escalations: its head, or the nearest head above it.
+
+    ``seats``, when given, is filled with the unit each of those heads heads (whose report
+    lists the person), for the link of an escalation.
+    """
     units = db.session.execute(select(Unit.id, Unit.parent_id, Unit.head_id)).all()
     parent = {u: p for u, p, _ in units}
     head = {u: h for u, _, h in units}
@@ -276,38 +329,53 @@ def _heads_by_unit() -> dict[int, int]:
             cursor = parent.get(cursor)
         if cursor is not None and head.get(cursor):
             resolved[unit] = head[cursor]
+            if seats is not None:
+                seats[unit] = cursor
     return resolved
 
 
 def escalation_head(unit_id: int | None, person_id: int, heads: dict[int, int]) -> int | None:
     """The head a person's overdue work goes to; a head's own work goes one level up."""
-    if unit_id is None:
-        return None
-    head = heads.get(unit_id)
-    if head == person_id:
+    unit_id = escalation_unit(unit_id, person_id, heads)
+    return heads.get(unit_id) if unit_id is not None else None
+
+
+def escalation_unit(unit_id: int | None, person_id: int, heads: dict[int, int]) -> int | None:
+    """The unit whose head hears of a person's overdue work: the person's own unit, or its
+    parent when the person is that head."""
+    if unit_id not in heads:
+        return None  # nobody heads the unit or any unit above it
+    if heads[unit_id] == person_id:
         unit = db.session.get(Unit, unit_id)
-        return heads.get(unit.parent_id) if unit and unit.parent_id else None
-    return head
+        return unit.parent_id if unit and unit.parent_id in heads else None
+    return unit_id
 
 
-@rule("course_escalation")
+@rule(
+    "course_escalation",
+    _l("Eskalasi kursus ke kepala unit"),
+    _l("Sepekan sekali kepada kepala unit: siapa di unitnya yang lewat tenggat lebih dari 7 hari."),
+)
 def course_escalation(now: datetime) -> Iterator[Due]:
     """Mandatory courses overdue more than 7 days: each unit head hears who, once a week."""
     today = wib_today(now)
     after = current_app.config["ESCALATE_HEAD_DAYS"]
-    heads = _heads_by_unit()
+    seats: dict[int, int] = {}
+    heads = _heads_by_unit(seats)
     for ob in obligations():
         if ob.deadline is None or (today - ob.deadline).days <= after:
             continue
         period = overdue_period((today - ob.deadline).days)
         late: dict[int, list[str]] = defaultdict(list)
+        seat_of: dict[int, int] = {}
         rows = db.session.execute(
             select(User.id, User.unit_id, User.full_name).where(User.id.in_(_not_completed(ob)))
         )
         for person_id, unit_id, name in rows:
-            head = escalation_head(unit_id, person_id, heads)
-            if head is not None:
-                late[head].append(name)
+            unit = escalation_unit(unit_id, person_id, heads)
+            if unit is not None:
+                late[heads[unit]].append(name)
+                seat_of.setdefault(heads[unit], seats[unit])
         for head, names in late.items():
             listed = ", ".join(sorted(names)[:20]) + (" …" if len(names) > 20 else "")
             yield Due(
@@ -327,8 +395,15 @@ def course_escalation(now: datetime) -> Iterator[Due]:
                     date=format_day(ob.deadline),
                     d=after,
                     names=listed,
+                )
+                + "\n"
+                + _(
+                    "Yang perlu Anda lakukan: ingatkan mereka untuk menyelesaikannya pekan ini, "
+                    "dan tanyakan bila ada kendala (waktu, akses, atau perangkat). Laporan unit "
+                    "Anda menunjukkan progres setiap pegawai."
                 ),
-                "/learning",
+                f"/reports/units/{seat_of[head]}/people?course={ob.course.id}"
+                "&sort=overdue&dir=desc",
                 {"count": len(names)},
             )
 
@@ -363,7 +438,8 @@ def digest_due(now: datetime) -> bool:
 
 
 def unit_training_figures(unit: Unit, today: date) -> dict:
-    """Active people in a unit's subtree and how many finished each mandatory course."""
+    """Active people in a unit's subtree and, per course they owe (an enrolment with a
+    deadline, as in the reports), how many owe it and how many finished it: one grouped query."""
     people = (
         select(User.id)
         .join(Unit, Unit.id == User.unit_id)
@@ -371,17 +447,24 @@ def unit_training_figures(unit: Unit, today: date) -> dict:
     )
     total = db.session.scalar(select(func.count()).select_from(people.subquery()))
     figures = {"people": total, "courses": {}}
-    for course in db.session.scalars(
-        select(Course).where(Course.retired_at.is_(None), Course.mandatory.is_(True))
-    ):
-        done = db.session.scalar(
-            select(func.count(Enrollment.id)).where(
-                Enrollment.course_id == course.id,
-                Enrollment.completed_at.is_not(None),
-                Enrollment.user_id.in_(people),
-            )
+    rows = db.session.execute(
+        select(
+            Course.slug,
+            Course.title,
+            func.count(Enrollment.id),
+            func.count(Enrollment.completed_at),
         )
-        figures["courses"][course.slug] = {"title": course.title, "done": done}
+        .join(Course, Course.id == Enrollment.course_id)
+        .where(
+            Course.retired_at.is_(None),
+            Enrollment.deadline.is_not(None),
+            Enrollment.user_id.in_(people),
+        )
+        .group_by(Course.id, Course.slug, Course.title)
+        .order_by(Course.title)
+    )
+    for slug, title, owed, done in rows:
+        figures["courses"][slug] = {"title": title, "owed": owed, "done": done}
     return figures
 
 
@@ -389,7 +472,11 @@ def unit_training_figures(unit: Unit, today: date) -> dict:
 DIGEST_SECTIONS: list[Callable[[Unit, date], dict]] = [unit_training_figures]
 
 
-@rule("head_digest")
+@rule(
+    "head_digest",
+    _l("Ringkasan mingguan kepala unit"),
+    _l("Senin pukul 07.00 WIB: penyelesaian kursus wajib dan rencana aksi unit yang dipimpin."),
+)
 def head_digest(now: datetime) -> Iterator[Due]:
     """Monday 07.00 WIB: each unit head gets the unit's training and action plan status."""
     if not digest_due(now):
@@ -412,15 +499,22 @@ def head_digest(now: datetime) -> Iterator[Due]:
             .limit(1)
         )
         lines = [_("Pegawai aktif: %(n)d", n=figures["people"])]
+        if not figures["courses"]:
+            lines.append(
+                _(
+                    "Kursus wajib: belum ada kursus wajib bertenggat bagi pegawai unit ini, "
+                    "jadi belum ada persentase penyelesaian."
+                )
+            )
         for slug, course in figures["courses"].items():
             before = ((previous or {}).get(str(unit.id)) or {}).get("courses", {}).get(slug, {})
             change = course["done"] - before.get("done", course["done"])
-            pct = round(100 * course["done"] / figures["people"]) if figures["people"] else 0
             line = _(
-                "%(title)s: %(done)d selesai (%(pct)d%%)",
+                "%(title)s: %(done)d dari %(owed)d pegawai selesai (%(pct)d%%)",
                 title=course["title"],
                 done=course["done"],
-                pct=pct,
+                owed=course["owed"],
+                pct=round(100 * course["done"] / course["owed"]),
             )
             if previous is not None:
                 line += " · " + _("%(change)+d dibanding pekan lalu", change=change)
@@ -441,8 +535,10 @@ def head_digest(now: datetime) -> Iterator[Due]:
             "digest",
             "head_digest",
             _("Ringkasan mingguan %(unit)s", unit=unit.name),
-            "\n".join(lines),
-            "/",
+            "\n".join(
+                [*lines, _("Siapa yang belum selesai, dan progres tiap sub-unit: laporan unit.")]
+            ),
+            f"/reports/units/{unit.id}",
             {str(unit.id): {k: v for k, v in figures.items() if k != "lines"}},
         )
 
@@ -474,7 +570,11 @@ def hr_course_lines(now: datetime) -> list[str]:
 HR_SECTIONS.append(hr_course_lines)
 
 
-@rule("hr_digest")
+@rule(
+    "hr_digest",
+    _l("Ringkasan mingguan BKD"),
+    _l("Senin pukul 07.00 WIB, kepada BKD: tunggakan lebih dari 30 hari di seluruh provinsi."),
+)
 def hr_digest(now: datetime) -> Iterator[Due]:
     """Weekly, for HR: what is overdue more than 30 days across the province."""
     if not digest_due(now):
@@ -493,12 +593,18 @@ def hr_digest(now: datetime) -> Iterator[Due]:
                 "Ringkasan mingguan BKD: tunggakan lebih dari %(d)d hari",
                 d=current_app.config["ESCALATE_HR_DAYS"],
             ),
-            "\n".join(lines),
-            "/",
+            "\n".join(
+                [*lines, _("Rincian per Perangkat Daerah dan per pegawai: laporan provinsi.")]
+            ),
+            "/reports/units/",
         )
 
 
-@rule("hr_summary")
+@rule(
+    "hr_summary",
+    _l("Ringkasan bulanan BKD"),
+    _l("Awal bulan, kepada BKD: kursus yang diselesaikan dan JP yang diperoleh bulan lalu."),
+)
 def hr_summary(now: datetime) -> Iterator[Due]:
     """Monthly, for HR: completions and JP across the province."""
     local = to_wib(now)
@@ -537,7 +643,7 @@ def hr_summary(now: datetime) -> Iterator[Due]:
             "hr_summary",
             _("Ringkasan bulanan Sinau: %(month)s", month=month_name(previous_month_start)),
             body,
-            "/",
+            "/reports/units/",
         )
 
 
@@ -560,7 +666,11 @@ def _item_url(item_id: int) -> str:
     return f"/actions/items/{item_id}"
 
 
-@rule("action_due")
+@rule(
+    "action_due",
+    _l("Tenggat rencana aksi"),
+    _l("7 dan 1 hari sebelum tenggat, kepada penanggung jawab butir rencana aksi."),
+)
 def action_due(now: datetime) -> Iterator[Due]:
     """An action item due in 7 days and in 1 day: to its owner."""
     from lms.actions.models import ActionItem
@@ -594,7 +704,11 @@ def action_due(now: datetime) -> Iterator[Due]:
         )
 
 
-@rule("action_overdue")
+@rule(
+    "action_overdue",
+    _l("Rencana aksi lewat tenggat"),
+    _l("Sepekan sekali kepada penanggung jawab butir yang sudah lewat tenggat."),
+)
 def action_overdue(now: datetime) -> Iterator[Due]:
     """An action item past its due date: weekly to its owner while it stays open."""
     from lms.actions.models import ActionItem
@@ -619,7 +733,11 @@ def action_overdue(now: datetime) -> Iterator[Due]:
         )
 
 
-@rule("action_escalation")
+@rule(
+    "action_escalation",
+    _l("Eskalasi rencana aksi ke kepala unit"),
+    _l("Sepekan sekali kepada kepala unit: butir yang lewat tenggat lebih dari 7 hari."),
+)
 def action_escalation(now: datetime) -> Iterator[Due]:
     """An action item overdue more than 7 days: copied to the unit head, once a week."""
     from lms.actions.models import ActionItem
@@ -658,6 +776,12 @@ def action_escalation(now: datetime) -> Iterator[Due]:
                 owner=owner_name,
                 n=days_over,
                 date=format_day(due),
+            )
+            + "\n"
+            + _(
+                "Yang perlu Anda lakukan: tanyakan kendalanya kepada penanggung jawab, lalu "
+                "minta progres terbaru dilaporkan, atau ubah tenggat butir ini bila memang perlu "
+                "disesuaikan."
             ),
             _item_url(item_id),
         )

@@ -8,9 +8,9 @@ import ssl
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
 from sqlalchemy import and_, case, exists, func, or_, select, update
@@ -155,13 +155,16 @@ def compose(message: OutboxMessage, *, reveal: bool = False) -> EmailMessage:
 
     Only the sender passes ``reveal``: without it a secret link (account activation, password
     reset) is left out, so the admin reading the outbox cannot open someone else's account.
+    Every email carries ``Date`` (when it is written, i.e. sent) and ``List-Unsubscribe``
+    (RFC 2369): the page where a person turns reminder emails off, the same link as the footer.
     """
     notification = message.notification
     base = current_app.config["BASE_URL"]
+    settings_link = f"{base}/notifications/settings"
     context = {
         "n": notification,
         "link": f"{base}{notification.url}",
-        "settings_link": f"{base}/notifications/settings",
+        "settings_link": settings_link,
         "name": notification.user.full_name,
     }
     template = "email/notification"
@@ -173,7 +176,9 @@ def compose(message: OutboxMessage, *, reveal: bool = False) -> EmailMessage:
     email["Subject"] = header_text(f"[Sinau] {notification.title}")
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.to_address
+    email["Date"] = format_datetime(datetime.now(UTC))
     email["Message-ID"] = make_msgid(idstring=f"sinau-{message.id}")
+    email["List-Unsubscribe"] = f"<{header_text(settings_link)}>"
     email["X-Sinau-Key"] = notification.key
     email.set_content(render_template(f"{template}.txt", **context))
     email.add_alternative(render_template(f"{template}.html", **context), subtype="html")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
@@ -15,8 +15,9 @@ from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow
 from lms.pagination import paginate
 from lms.policy import authorize
-from lms.reminders import services
+from lms.reminders import labels, services
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
+from lms.reminders.rules import RULE_INFO
 
 bp = Blueprint("reminders", __name__, template_folder="templates")
 
@@ -108,11 +109,13 @@ def settings():
 @bp.route("/admin/reminders")
 @login_required
 def admin():
-    """Each job's last runs, and the outbox by status."""
+    """Each job's last run, the rules, and the outbox by status: all named in plain words."""
     authorize("reminders.admin")
     status = request.args.get("status", "")
     latest = select(JobRun.job, func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
-    runs = db.session.scalars(select(JobRun).join(latest, latest.c.id == JobRun.id)).all()
+    runs = db.session.scalars(
+        select(JobRun).join(latest, latest.c.id == JobRun.id).order_by(JobRun.job)
+    ).all()
     counts = dict(
         db.session.execute(
             select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
@@ -126,11 +129,16 @@ def admin():
     page = paginate(query.order_by(OutboxMessage.id.desc()))
     return render_template(
         "reminders/admin.html",
-        runs=runs,
+        runs=[(run, labels.job(run.job)) for run in runs],
+        rules=list(RULE_INFO.items()),
+        disabled=set(current_app.config["REMIND_DISABLED"]),
+        statuses=list(labels.STATUSES.items()),
+        status_label=labels.status,
+        count_label=labels.count,
         counts=counts,
         page=page,
         status=status,
-        smtp=bool(services.current_app.config["SMTP_HOST"]),
+        smtp=bool(current_app.config["SMTP_HOST"]),
         form=BaseForm(),
     )
 
@@ -152,7 +160,13 @@ def message(message_id: int):
     )
     db.session.commit()
     return render_template(
-        "reminders/message.html", message=message, email=email, text=text, form=BaseForm()
+        "reminders/message.html",
+        message=message,
+        email=email,
+        text=text,
+        status=labels.status(message.status),
+        rule=labels.rule(message.notification.rule),
+        form=BaseForm(),
     )
 
 

@@ -153,7 +153,7 @@ def test_without_smtp_the_outbox_fills_and_admin_can_read_it(app, world, db, cli
     assert message.status == "queued"
     login_as("admin")
     page = client.get("/admin/reminders").get_data(as_text=True)
-    assert "SMTP belum dikonfigurasi" in page
+    assert "Server email belum diatur" in page
     body = client.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
     assert "Yth." in body and "Kursus wajib" in body
 
@@ -182,7 +182,7 @@ def test_weekly_digest_to_unit_head_on_monday_with_change(mail_app, smtp, world,
         m for m in smtp.inbox.to("kepala@jatimprov.go.id") if "Ringkasan mingguan" in m["Subject"]
     ]
     assert len(digests) == 1
-    assert "1 selesai" in digests[0].get_body(("plain",)).get_content()
+    assert "1 dari 3 pegawai selesai" in digests[0].get_body(("plain",)).get_content()
     course = world["course"]
     enrollment = courses.enroll(world["late"], course, datetime(2026, 12, 1))
     for lesson in courses.current_lessons(course):
