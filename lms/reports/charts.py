@@ -195,15 +195,16 @@ def histogram(
 ) -> Markup:
     """Vertical bars: how many people fall in each JP bucket (the last one, the target met, in
     the brand colour). ``warn``: how many leading buckets take the warning colour (default all
-    but the last; 0 for PPPK, whose 24 JP is a ceiling, not a target)."""
+    but the last; 0 for PPPK, whose 24 JP is a ceiling, not a target). Every bar keeps its
+    count; bucket labels ("10–19") leave out "JP", which the caption says, so that they fit a
+    phone."""
     warn = len(buckets) - 1 if warn is None else warn
     if not buckets:
         return _empty(title, ident)
     height, top, bottom = 200, 24, 30
     peak = max(n for _, n in buckets) or 1
     slot = 100 / len(buckets)
-    labels = [f"{label} JP" for label, _ in buckets]
-    desk, phone = _spacing(len(buckets), max(len(s) for s in labels))
+    desk, phone = _spacing(len(buckets), max(len(label) for label, _ in buckets))
     body = [
         f'<line x1="0" y1="{height - bottom}" x2="100%" y2="{height - bottom}" stroke="{GRID}"/>'
     ]
@@ -213,18 +214,19 @@ def histogram(
         x, centre = slot * i + slot * 0.15, slot * i + slot * 0.5
         y = height - bottom - h
         fill = ACCENT if i < warn else BRAND
-        parts.append(f"{label} JP: {n}")
+        spoken = f"{label} JP: {number(n, 0)}"
+        parts.append(spoken)
         body.append(
             f'<rect x="{x:.2f}%" y="{y:.1f}" width="{slot * 0.7:.2f}%" height="{h:.1f}" '
-            f'fill="{fill}"><title>{escape(labels[i])}: {number(n, 0)}</title></rect>'
+            f'fill="{fill}"><title>{escape(spoken)}</title></rect>'
+            f'<text x="{centre:.2f}%" y="{y - 5:.1f}" text-anchor="middle" fill="{INK}">'
+            f"{number(n, 0)}</text>"
         )
         kind = _label_class(i, desk, phone)
         if kind is not None:
             cls = ' class="alt"' if kind else ""
-            common = f'x="{centre:.2f}%" text-anchor="middle"{cls}'
             body.append(
-                f'<text {common} y="{y - 5:.1f}" fill="{INK}">{number(n, 0)}</text>'
-                f'<text {common} y="{height - bottom + 18}" fill="{MUTED}">'
-                f"{escape(labels[i])}</text>"
+                f'<text x="{centre:.2f}%" y="{height - bottom + 18}" text-anchor="middle" '
+                f'fill="{MUTED}"{cls}>{escape(label)}</text>'
             )
     return _svg(height, title, "; ".join(parts), body, ident)

@@ -83,3 +83,12 @@ def test_many_months_label_only_some_even_on_a_desk(ctx):
 def test_an_empty_chart_says_so(ctx):
     assert "Belum ada data." in charts.bar_chart([], "Penyelesaian")
     assert "Belum ada data." in charts.line_chart([], "Per bulan")
+
+
+def test_a_histogram_of_four_buckets_shows_every_count_and_label_even_on_a_phone(ctx):
+    buckets = [("0", 29), ("1–9", 150), ("10–19", 105), ("20+", 2)]
+    svg = charts.histogram(buckets, "Sebaran JP PNS", "h")
+    assert 'class="alt"' not in svg
+    texts = re.findall(r"<text [^>]*>([^<]+)</text>", svg)
+    assert texts == ["29", "0", "150", "1–9", "105", "10–19", "2", "20+"]
+    assert "10–19 JP: 105" in svg  # the unit is in the title and the description
