@@ -122,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import views as accounts
     from lms.actions import views as actions
     from lms.activation import views as activation
+    from lms.aiuse import views as aiuse
     from lms.assignments import views as assignments
     from lms.audit import views as audit
     from lms.corrections import views as corrections
@@ -157,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         audit,
         privacy,
         erasure,
+        aiuse,
     )
     for module in features:
         app.register_blueprint(module.bp)

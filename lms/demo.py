@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from lms.accounts import services as accounts
 from lms.accounts.models import Role, User
+from lms.aiuse.demo import load_demo_aiuse
 from lms.extensions import db
 from lms.org.models import Unit
 from lms.org.services import create_unit, set_head
@@ -31,6 +32,9 @@ PEOPLE = [
     ("admin@demo.test", "Agus Prasetyo, S.T.", "198702142011011004",
      "Pranata Komputer Ahli Pertama", "Fungsional", "III/b", "DISKOMINFO",
      {Role.LEARNER, Role.ADMIN}),
+    ("pemantau@demo.test", "Hendra Kusuma, S.Kom.", "199107112016031008",
+     "Pranata Komputer Ahli Muda", "Fungsional", "III/c", "DISKOMINFO",
+     {Role.LEARNER, Role.DISKOMINFO}),
     ("fajar@demo.test", "Fajar Nugroho, S.Kom.", "199405232019031005",
      "Pranata Komputer Ahli Pertama", "Fungsional", "III/a", "DISKOMINFO-APTIKA", {Role.LEARNER}),
     ("siti@demo.test", "Siti Aminah, A.Md.", "199208172020122006",
@@ -73,6 +77,7 @@ def load_demo(password: str | None, reset_passwords: bool = False) -> tuple[str,
         if units[code].head_id is None:
             set_head(units[code], db.session.scalar(select(User).where(User.email == email)))
     created = load_demo_actions(units["DISKOMINFO-APTIKA"]) or created
+    created = load_demo_aiuse(units["DISKOMINFO-APTIKA"]) or created
     db.session.commit()
     return password, created
 

@@ -172,3 +172,43 @@ def make_item(unit: Unit, owner: User, program=None, actor: User | None = None, 
     fields.setdefault("title", f"Aksi Uji {next(_seq)}")
     fields.setdefault("due_date", wib_today(now) + timedelta(days=30))
     return create_item(unit, program or make_program(), actor, now, owner=owner, **fields)
+
+
+#: Answers of a high-risk use of AI (specific personal data): a DPIA is needed before "berjalan".
+AI_USE_ANSWERS = {
+    "purpose": "Memilah aduan masyarakat dan mengusulkan OPD yang menanganinya.",
+    "public_service": "Pengaduan masyarakat",
+    "status": "rencana",
+    "tool": "Model bahasa di pusat data provinsi",
+    "model": "Llama 3.1 8B",
+    "data_location": "indonesia",
+    "data_category": "spesifik",
+    "decisions": "mendukung",
+    "human_oversight": "Petugas memeriksa setiap usulan.",
+    "next_review_on": None,
+}
+DPIA_ANSWERS = {
+    "purpose_necessity": "Aduan menumpuk; pemilahan manual lambat.",
+    "minimisation": "Nama dan NIK dihapus sebelum dikirim.",
+    "risks": "Salah pilah menunda aduan mendesak.",
+    "safeguards": "Petugas memeriksa setiap usulan.",
+}
+
+
+def make_ai_use(unit: Unit, head: User, dpia: bool = False, now=None, **answers):
+    """A use of AI recorded by ``head`` for ``unit`` (high risk unless told otherwise); with
+    ``dpia`` its DPIA is filled in and signed off by ``head``."""
+    from lms.aiuse import services
+    from lms.i18n import utcnow
+
+    now = now or utcnow()
+    values = AI_USE_ANSWERS | {"name": f"AI Uji {next(_seq)}", "responsible_id": head.id}
+    values |= answers
+    status = values.pop("status")
+    entry = services.save_entry(None, unit, head, now, values | {"status": "rencana"})
+    if dpia:
+        services.save_dpia(entry, head, now, DPIA_ANSWERS)
+        services.sign_off(entry, head, now)
+    if status != "rencana":
+        entry = services.save_entry(entry, unit, head, now, values | {"status": status})
+    return entry

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from lms.courses.models import Course
 from tests.factories import (
     login_id,
+    make_ai_use,
     make_item,
     make_program,
     make_unit,
@@ -58,6 +59,7 @@ def pages(app, db, client, tmp_path):
     person = make_user(unit=unit, roles={"learner", "unit_head", "hr", "admin"})
     unit.head = person
     item = make_item(unit, person, make_program("Jatim Retret 2025"))
+    entry = make_ai_use(unit, person, dpia=True)
     db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = login_id(person)
@@ -76,6 +78,13 @@ def pages(app, db, client, tmp_path):
         "/admin/users",
         "/notifications/settings",
         "/account/password",
+        f"/ai/units/{unit.id}",
+        f"/ai/entries/{entry.id}",
+        f"/ai/entries/{entry.id}/edit",
+        f"/ai/entries/{entry.id}/dpia",
+        f"/ai/entries/{entry.id}/links",
+        "/ai/overview",
+        "/registri-ai",
     ]
 
 

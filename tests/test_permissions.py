@@ -30,17 +30,27 @@ from lms.paths import services as paths
 from lms.quiz import services as quiz
 from lms.reminders.models import Notification, OutboxMessage
 from tests.conftest import Client, migrated
-from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
+from tests.factories import (
+    make_ai_use,
+    make_item,
+    make_program,
+    make_unit,
+    make_user,
+    sync,
+    write_course,
+)
 
-ROLES = ["anonymous", "learner", "unit_head", "hr", "admin"]
+ROLES = ["anonymous", "learner", "unit_head", "hr", "admin", "diskominfo"]
 #: Everyone, visitors included, gets the page (200) or a redirect that is not to the login page.
 PUBLIC = "public"
 #: The route exists but answers 404 to everyone while its feature is not configured (SSO without
 #: LMS_OIDC_ISSUER).
 NOT_CONFIGURED = "not_configured"
-MEMBERS = {"learner", "unit_head", "hr", "admin"}
+MEMBERS = {"learner", "unit_head", "hr", "admin", "diskominfo"}
 STAFF = {"hr", "admin"}
 NOBODY: set[str] = set()
+#: Every unit's AI register, read-only: HR, admin and Diskominfo.
+AI_PROVINCE = {"hr", "admin", "diskominfo"}
 #: HR imports for any unit; a unit head (of the new unit login_as gives them) for their own.
 IMPORTERS = {"unit_head", "hr"}
 
@@ -158,6 +168,22 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "reports.person": ("GET", STAFF),
     "reports.person_export": ("GET", STAFF),
     "reports.actions": ("GET", STAFF),
+    # The AI register. The world's entry lies in the world unit: only the province's readers
+    # see it; members, heads and delegates are tried in tests/aiuse/test_views.py.
+    "aiuse.index": ("GET", MEMBERS),
+    "aiuse.unit_register": ("GET", AI_PROVINCE),
+    "aiuse.entry": ("GET", AI_PROVINCE),
+    "aiuse.entry_new": ("GET POST", NOBODY),
+    "aiuse.entry_edit": ("GET POST", NOBODY),
+    "aiuse.dpia": ("GET POST", NOBODY),
+    "aiuse.dpia_sign": ("POST", NOBODY),
+    "aiuse.publish": ("POST", NOBODY),
+    "aiuse.links": ("GET POST", NOBODY),
+    "aiuse.delegates": ("GET POST", NOBODY),
+    "aiuse.delegate_remove": ("POST", NOBODY),
+    "aiuse.overview": ("GET", AI_PROVINCE),
+    "aiuse.overview_export": ("GET", AI_PROVINCE),
+    "aiuse.public": ("GET", PUBLIC),
 }
 
 # The people around the world's action item, and which action routes each may use.
@@ -325,6 +351,7 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
         course, scope="unit", unit=unit, deadline=date(2030, 1, 31), by=None, now=utcnow()
     )
     correction = corrections.ask(person, "position", "Guru Ahli Madya", "", utcnow())
+    ai_entry = make_ai_use(unit, people["head"], dpia=True)
     path, _ = paths.require_path(
         "Jalur Pimpinan", [course], ["JPT"], date(2030, 1, 31), by=None, now=utcnow()
     )
@@ -349,6 +376,7 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
         "assignment_id": assignment.id,
         "path_id": path.id,
         "correction_id": correction.id,
+        "entry_id": ai_entry.id,
         "report": "enrolments",
         "fmt": "csv",
     }

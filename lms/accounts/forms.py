@@ -26,6 +26,7 @@ ROLE_LABELS = {
     Role.UNIT_HEAD: _l("Kepala unit"),
     Role.HR: _l("Kepegawaian (BKD/BPSDM)"),
     Role.ADMIN: _l("Administrator"),
+    Role.DISKOMINFO: _l("Diskominfo (registri AI, hanya baca)"),
 }
 POSITION_TYPES = ["JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional"]
 #: What an import keeps when a file says only "Struktural" (no eselon): HR refines it here.

@@ -22,6 +22,8 @@ class Role(enum.StrEnum):
     UNIT_HEAD = "unit_head"
     HR = "hr"
     ADMIN = "admin"
+    #: Read-only view of every unit's AI register (Dinas Komunikasi dan Informatika).
+    DISKOMINFO = "diskominfo"
 
 
 class UserRole(db.Model):

@@ -1,0 +1,1 @@
+"""Registri Pemanfaatan AI: each unit's use of AI on record, with its risk and its DPIA."""
