@@ -361,9 +361,9 @@ def test_charts_are_readable_when_printed(browser, server):
     assert any(LONG_UNIT in t["text"] and "…" in t["text"] for t in printed)
 
 
-#: The focused element's ring and what lies around it: the first opaque background among its
-#: ancestors (the ring is drawn outside the element, at a 2 px offset). A visually hidden
-#: control (the menu checkbox) shows its ring on its label.
+#: The focused element's ring and what lies around it: just outside its box (where the ring is
+#: drawn, 2 to 5 px out), the first opaque background of whatever the page shows there. A
+#: visually hidden control (the menu checkbox) shows its ring on its label.
 RING = """() => {
   let el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -371,8 +371,12 @@ RING = """() => {
     el = document.querySelector(`label[for="${el.id}"]`);
   }
   const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+  const x = box.left - 4 >= 0 ? box.left - 4 : Math.min(box.right + 4, innerWidth - 1);
   let behind = 'rgb(255, 255, 255)';
-  for (let up = el.parentElement; up; up = up.parentElement) {
+  const under = document.elementsFromPoint(x, y).find(node => !el.contains(node));
+  for (let up = under; up; up = up.parentElement) {
     const bg = getComputedStyle(up).backgroundColor;
     if (bg !== 'transparent' && !bg.startsWith('rgba(0, 0, 0, 0)')) { behind = bg; break; }
   }
