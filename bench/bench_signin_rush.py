@@ -36,11 +36,13 @@ sys.path.insert(0, str(ROOT))
 
 PASSWORD = "Kopi-Tubruk-Pagi-2026"  # noqa: S105 - benchmark accounts
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+#: name -> gunicorn arguments of the pool serving pages, and of a pool of its own for sign-in
+#: (as a proxy would route ``/login`` to it), or None when one pool serves everything.
 SETTINGS = {
-    "sync, 2 workers": ["-k", "sync", "-w", "2"],
-    "sync, 4 workers": ["-k", "sync", "-w", "4"],
-    "gthread, 2 workers x 4 threads": ["-k", "gthread", "-w", "2", "--threads", "4"],
-    "gthread, 2 workers x 8 threads": ["-k", "gthread", "-w", "2", "--threads", "8"],
+    "sync, 2 workers": (["-k", "sync", "-w", "2"], None),
+    "sync, 4 workers": (["-k", "sync", "-w", "4"], None),
+    "gthread, 2 workers x 4 threads": (["-k", "gthread", "-w", "2", "--threads", "4"], None),
+    "sync 2 + sign-in pool sync 1": (["-k", "sync", "-w", "2"], ["-k", "sync", "-w", "1"]),
 }
 
 
@@ -96,14 +98,18 @@ def serve(url: str, args: list[str], folder: str) -> tuple[subprocess.Popen, str
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    answer = "no answer"
+    for _ in range(200):
         try:
-            if requests.get(f"{base}/healthz", timeout=10).status_code == 200:
+            health = requests.get(f"{base}/healthz", timeout=10)
+            if health.status_code == 200:
                 return process, base
-        except requests.RequestException:
-            time.sleep(0.3)
+            answer = health.text
+        except requests.RequestException as exc:
+            answer = str(exc)
+        time.sleep(0.3)
     process.kill()
-    raise SystemExit(f"gunicorn {' '.join(args)} did not start")
+    raise SystemExit(f"gunicorn {' '.join(args)} is not healthy: {answer}")
 
 
 def sign_in(browser: requests.Session, base: str, n: int) -> int:
@@ -117,7 +123,8 @@ def sign_in(browser: requests.Session, base: str, n: int) -> int:
     return response.status_code
 
 
-def run(base: str, people: int, rush: int, readers: int, seconds: float) -> dict:
+def run(base: str, login: str, people: int, rush: int, readers: int, seconds: float) -> dict:
+    """Readers on ``base``; sign-ins (and the readers' own first one) on ``login``."""
     stop = threading.Event()
     signins: list[float] = []
     pages: list[float] = []
@@ -127,22 +134,29 @@ def run(base: str, people: int, rush: int, readers: int, seconds: float) -> dict
 
     def reader(n: int) -> None:
         browser = requests.Session()
-        sign_in(browser, base, n)
+        sign_in(browser, login, n)
         ready.wait()
         while not stop.is_set():
             started = time.perf_counter()
-            status = browser.get(f"{base}/", timeout=60).status_code
+            try:
+                status = browser.get(f"{base}/", timeout=60).status_code
+            except requests.RequestException:
+                status = 0  # reset or timed out: counted as an error
             with lock:
-                (pages if status == 200 else errors).append(
-                    time.perf_counter() - started if status == 200 else status
-                )
+                if status == 200:
+                    pages.append(time.perf_counter() - started)
+                else:
+                    errors.append(status)
 
     def rusher(n: int) -> None:
         ready.wait()
         k = n
         while not stop.is_set():
             started = time.perf_counter()
-            status = sign_in(requests.Session(), base, readers + k % (people - readers))
+            try:
+                status = sign_in(requests.Session(), login, readers + k % (people - readers))
+            except requests.RequestException:
+                status = 0
             with lock:
                 if status == 302:
                     signins.append(time.perf_counter() - started)
@@ -179,6 +193,10 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=4, help="clients reading pages")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--only", help="run only the settings whose name contains this")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="settings alternate, round after round, so a busy "
+        "moment of the machine does not fall on one setting only"
+    )  # fmt: skip
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="sinau-rush-")
@@ -186,24 +204,28 @@ def main() -> None:
     prepare(url, args.people)
     columns = f"{'pages/s':>7} {'p50':>6} {'p95':>6}"
     print(f"{'gunicorn':32} {'sign-in/s':>9} {'p50':>6} {'p95':>6} | {columns} alone | "
-          f"{columns} in rush | errors   (ms)")  # fmt: skip
-    for name, gunicorn_args in SETTINGS.items():
-        if args.only and args.only not in name:
-            continue
-        process, base = serve(url, gunicorn_args, folder)
+          f"{columns} in rush | errors   (ms)", flush=True)  # fmt: skip
+    chosen = [(n, a) for n, a in SETTINGS.items() if not args.only or args.only in n]
+    for name, (pages_args, login_args) in chosen * args.rounds:
+        processes = [serve(url, pages_args, folder)]
+        if login_args:
+            processes.append(serve(url, login_args, folder))
+        base, login = processes[0][1], processes[-1][1]
         try:
-            alone = run(base, args.people, 0, args.readers, min(args.seconds, 8))
-            rush = run(base, args.people, args.rush, args.readers, args.seconds)
+            alone = run(base, login, args.people, 0, args.readers, min(args.seconds, 6))
+            rush = run(base, login, args.people, args.rush, args.readers, args.seconds)
         finally:
-            process.terminate()
-            process.wait()
+            for process, _ in processes:
+                process.terminate()
+                process.wait()
         s = rush["seconds"]
         print(
             f"{name:32} {len(rush['signins']) / s:9.1f} {ms(rush['signins'], 0.5):6.0f} "
             f"{ms(rush['signins'], 0.95):6.0f} | {len(alone['pages']) / alone['seconds']:7.1f} "
             f"{ms(alone['pages'], 0.5):6.0f} {ms(alone['pages'], 0.95):6.0f}       | "
             f"{len(rush['pages']) / s:7.1f} {ms(rush['pages'], 0.5):6.0f} "
-            f"{ms(rush['pages'], 0.95):6.0f}         | {len(rush['errors'] + alone['errors'])}"
+            f"{ms(rush['pages'], 0.95):6.0f}         | {len(rush['errors'] + alone['errors'])}",
+            flush=True,
         )
 
 
