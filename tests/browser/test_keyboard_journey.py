@@ -4,10 +4,13 @@ answer saves that question and keeps the focus there, with JavaScript and withou
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from lms.quiz.models import AttemptQuestion
+from lms.i18n import utcnow
+from lms.quiz.models import Attempt, AttemptQuestion
 from tests.factories import make_unit, make_user, sync, write_course
 
 pytestmark = pytest.mark.browser
@@ -147,3 +150,20 @@ def test_enter_in_a_text_answer_without_javascript_comes_back_to_it(browser, liv
         assert answer.input_value() == "ASN"
     finally:
         context.close()
+
+
+def test_when_time_runs_out_the_attempt_is_handed_in_without_asking(page, learner, db):
+    sign_in(page)
+    page.goto("/courses/kursus-uji")
+    activate(page, page.get_by_role("button", name="Daftar dan mulai belajar"))
+    page.goto("/courses/kursus-uji/quiz")
+    activate(page, page.get_by_role("button", name="Mulai kuis"))
+    page.locator("#q1").wait_for()
+    attempt = db.session.scalar(select(Attempt))
+    attempt.deadline_at = utcnow() + timedelta(seconds=3)  # as if the time limit were nearly up
+    db.session.commit()
+    page.reload()  # the timer counts the 3 seconds down, then hands in (nothing answered)
+    page.get_by_role("heading", name="Hasil percobaan ke-1").wait_for()
+    assert "Kumpulkan jawaban?" not in page.content()
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).submitted_at is not None
