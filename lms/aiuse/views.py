@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 import lms.aiuse.reminders  # noqa: F401 - registers the register's reminder rules
 from lms.accounts.models import User
-from lms.aiuse import services
+from lms.aiuse import province, services
 from lms.aiuse.exports import columns as export_columns
 from lms.aiuse.exports import values as export_values
 from lms.aiuse.forms import ConfirmForm, DelegateForm, DpiaForm, EntryForm, LinksForm
@@ -35,9 +35,10 @@ from lms.aiuse.models import (
     Risk,
     Status,
 )
+from lms.aiuse.province import Filters
 from lms.aiuse.risk import RULES as RISK_RULES
 from lms.aiuse.risk import assess, needs_dpia
-from lms.aiuse.services import Filters, RegisterError
+from lms.aiuse.services import RegisterError
 from lms.audit.services import record
 from lms.extensions import client_address, db
 from lms.forms import options
@@ -353,14 +354,14 @@ def overview():
     authorize("aiuse.province")
     filters = _filters()
     number, per_page = page_number(), current_app.config["PAGE_SIZE"]
-    total = services.count_entries(filters)
+    total = province.count_entries(filters)
     pages = max(ceil(total / per_page), 1)
     check_page(number, pages)
     return render_template(
         "aiuse/overview.html",
         filters=filters,
-        summary=services.summary_by_opd(filters),
-        rows=services.province_rows(filters, number, per_page),
+        summary=province.summary_by_opd(filters),
+        rows=province.province_rows(filters, number, per_page),
         page=Page(number, pages),
         opds=db.session.scalars(
             select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name)
@@ -377,7 +378,7 @@ def overview_export(fmt: str):
     filters = _filters()
     record(current_user, "aiuse.export", None, ip=client_address(), format=fmt)
     db.session.commit()
-    rows = (export_values(row) for row in services.province_rows(filters))
+    rows = (export_values(row) for row in province.province_rows(filters))
     name = f"registri-ai-{wib_today(utcnow()).isoformat()}"
     return respond(fmt, name, export_columns(), rows, _("Registri AI"))
 
@@ -388,4 +389,4 @@ def overview_export(fmt: str):
 @bp.route("/registri-ai")
 def public():
     """The entries units chose to publish, in plain Indonesian, without personal data."""
-    return render_template("aiuse/public.html", entries=services.published())
+    return render_template("aiuse/public.html", entries=province.published())

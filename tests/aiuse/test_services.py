@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import event, select
 
-from lms.aiuse import services
+from lms.aiuse import province, services
 from lms.aiuse.models import AiUse
 from lms.aiuse.services import RegisterError
 from lms.audit.models import AuditEvent
@@ -182,4 +182,4 @@ def test_the_public_list_holds_only_published_entries_in_use(db, unit):
     stopped = make_ai_use(unit, head, now=NOW, name="Dihentikan", status="dihentikan")
     services.set_published(shown, head, NOW, True)
     services.set_published(stopped, head, NOW, True)
-    assert [e.name for e, _unit, _dpia in services.published()] == ["Tampil"]
+    assert [e.name for e, _unit, _dpia in province.published()] == ["Tampil"]
