@@ -202,3 +202,8 @@ def test_the_overview_pages_and_refuses_absurd_pages(app, client, login_as, db, 
     assert client.get("/ai/overview?page=99999999999999999999").status_code == 404
     # The export is never cut to a page.
     assert client.get("/ai/overview.csv?page=2").get_data(as_text=True).count("\r\n") == 5
+
+
+def test_every_page_links_the_public_register_in_its_footer(client):
+    login_page = client.get("/login").get_data(as_text=True)
+    assert 'href="/registri-ai"' in login_page
