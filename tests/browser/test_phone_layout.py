@@ -18,15 +18,15 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from lms import create_app
 from lms.config import testing_config as settings_for_tests
+from tests.browser.measure import MEASURE, RING, contrast, crawl, rgb
 from tests.conftest import Client, migrated
 from tests.factories import make_unit, make_user, write_course
 
@@ -43,48 +43,8 @@ ROLES = {
 COURSES = Path(__file__).resolve().parents[2] / "courses"
 STATIC = Path(__file__).resolve().parents[2] / "static"
 LONG_UNIT = "Badan Penanggulangan Bencana Daerah dan Perlindungan Masyarakat Provinsi Jawa Timur"
-#: Links that download a file or leave the app: not pages to lay out.
-NOT_PAGES = re.compile(
-    r"\.(csv|xlsx|zip|pdf|svg|png|jpe?g|gif|webp|gift|txt)$|/export|/evidence/|/static/|"
-    r"/template\.|/files/|/sso/|/pdf$"
-)
 #: A page with its stylesheets and scripts stays under this (tests/test_pages.py, weak links).
 LIMIT = 150 * 1024
-#: A crawl that finds more than this many kinds of page has gone astray.
-MAX_PAGES = 250
-
-MEASURE = """() => {
-  const root = document.documentElement;
-  const width = root.clientWidth;
-  const wide = [];
-  for (const el of root.scrollWidth > width ? document.body.querySelectorAll('*') : []) {
-    const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.right > width + 0.5) {
-      wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.right)}px`);
-    }
-  }
-  const charts = [];
-  for (const svg of document.querySelectorAll('svg.chart')) {
-    const frame = svg.getBoundingClientRect();
-    for (const text of svg.querySelectorAll('text')) {
-      if (!text.checkVisibility()) continue;
-      const box = text.getBoundingClientRect();
-      const ctm = text.getScreenCTM();
-      const scale = Math.min(Math.abs(ctm.a), Math.abs(ctm.d));
-      charts.push({
-        text: text.textContent.trim(),
-        px: parseFloat(getComputedStyle(text).fontSize) * scale,
-        clipped: box.left < frame.left - 0.5 || box.right > frame.right + 0.5
-          || box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5,
-      });
-    }
-  }
-  // what a weak connection has to fetch: the page with its stylesheets and scripts
-  const html = performance.getEntriesByType('navigation')[0].decodedBodySize;
-  const assets = [...document.querySelectorAll('link[rel=stylesheet], script[src]')]
-    .map(el => new URL(el.href || el.src).pathname);
-  return {scroll: root.scrollWidth, client: width, wide: wide.slice(0, 5), charts, html, assets};
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -176,50 +136,6 @@ def log_in(page, base: str, email: str) -> None:
     if read.is_visible():
         read.click()
     page.get_by_role("heading", name="Halo,").wait_for()
-
-
-#: Query arguments that sort or page a list: the same page again.
-SAME_PAGE_ARGS = {"sort", "dir", "page"}
-
-
-def kind_of(url: str) -> str:
-    """Pages of one kind share a template: ids, course and lesson slugs, query values, sorting
-    and paging do not make a new one."""
-    parts = urlsplit(url)
-    keys = {pair.split("=", 1)[0] for pair in parts.query.split("&") if pair} - SAME_PAGE_ARGS
-    path = re.sub(r"/\d+", "/N", parts.path)
-    path = re.sub(r"^/courses/[^/]+", "/courses/S", path)
-    path = re.sub(r"/lessons/[^/]+", "/lessons/L", path)
-    return path + ("?" + "&".join(sorted(keys)) if keys else "")
-
-
-def crawl(page, base: str, also: list[str]) -> Iterator[tuple[str, int, dict]]:
-    """Visit every kind of page reachable from the dashboard, and the pages ``also`` names;
-    yield (url, status, measures)."""
-    queue = [f"{base}/", *(base + path for path in also)]
-    seen = {kind_of(f"{base}/")}
-    while queue:
-        url = queue.pop(0)
-        try:
-            response = page.goto(url)
-        except PlaywrightError as error:  # a link to a file that NOT_PAGES did not foresee
-            if "Download is starting" in str(error):
-                continue
-            raise
-        status = response.status if response else 0
-        if "text/html" not in (response.headers.get("content-type", "") if response else ""):
-            continue
-        yield url, status, page.evaluate(MEASURE)
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-        for href in hrefs:
-            link = urljoin(url, href).split("#", 1)[0]
-            if not link.startswith(base) or NOT_PAGES.search(urlsplit(link).path):
-                continue
-            kind = kind_of(link)
-            if kind not in seen:
-                seen.add(kind)
-                queue.append(link)
-        assert len(seen) <= MAX_PAGES, f"more than {MAX_PAGES} kinds of page: {sorted(seen)}"
 
 
 @pytest.mark.parametrize("role", list(ROLES))
@@ -361,46 +277,6 @@ def test_charts_are_readable_when_printed(browser, server):
     assert any(LONG_UNIT in t["text"] and "…" in t["text"] for t in printed)
 
 
-#: The focused element's ring and what lies around it: just outside its box (where the ring is
-#: drawn, 2 to 5 px out), the first opaque background of whatever the page shows there. A
-#: visually hidden control (the menu checkbox) shows its ring on its label.
-RING = """() => {
-  let el = document.activeElement;
-  if (!el || el === document.body) return null;
-  if (el.id && getComputedStyle(el).opacity === '0') {
-    el = document.querySelector(`label[for="${el.id}"]`);
-  }
-  const style = getComputedStyle(el);
-  const box = el.getBoundingClientRect();
-  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
-  const x = box.left - 4 >= 0 ? box.left - 4 : Math.min(box.right + 4, innerWidth - 1);
-  let behind = 'rgb(255, 255, 255)';
-  const under = document.elementsFromPoint(x, y).find(node => !el.contains(node));
-  for (let up = under; up; up = up.parentElement) {
-    const bg = getComputedStyle(up).backgroundColor;
-    if (bg !== 'transparent' && !bg.startsWith('rgba(0, 0, 0, 0)')) { behind = bg; break; }
-  }
-  return {what: el.outerHTML.slice(0, 80), outline: style.outlineColor, style: style.outlineStyle,
-          width: parseFloat(style.outlineWidth), inner: style.boxShadow, behind};
-}"""
-
-
-def _rgb(css: str) -> tuple[int, int, int]:
-    return tuple(int(v) for v in re.findall(r"\d+", css)[:3])
-
-
-def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
-    """WCAG 2 contrast ratio of two sRGB colours."""
-
-    def luminance(rgb):
-        parts = [c / 255 for c in rgb]
-        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 def test_contrast_formula_matches_known_pairs():
     assert round(contrast((0, 0, 0), (255, 255, 255)), 1) == 21.0
     assert round(contrast((0xF2, 0xC1, 0x4E), (255, 255, 255)), 1) == 1.7  # the old ring
@@ -430,11 +306,11 @@ def test_the_focus_ring_reaches_3_to_1_on_every_background_it_lands_on(browser, 
                 first = first or ring["what"]
                 rings += 1
                 backgrounds.add(ring["behind"])
-                ratio = contrast(_rgb(ring["outline"]), _rgb(ring["behind"]))
+                ratio = contrast(rgb(ring["outline"]), rgb(ring["behind"]))
                 inner = re.match(r"rgba?\([^)]*\)", ring["inner"] or "")
                 if ring["style"] == "none" or ring["width"] < 2 or ratio < 3:
                     problems.append(f"{path}: {ratio:.2f}:1 {ring}")
-                elif not inner or contrast(_rgb(inner.group(0)), _rgb(ring["outline"])) < 3:
+                elif not inner or contrast(rgb(inner.group(0)), rgb(ring["outline"])) < 3:
                     problems.append(f"{path}: no second tone {ring}")
     finally:
         context.close()
