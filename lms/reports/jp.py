@@ -108,6 +108,55 @@ def _counts(j) -> list:
     ]
 
 
+#: (low, high, label) per bucket; high None means "and more". The PNS buckets end at the target,
+#: the PPPK buckets at the ceiling.
+PNS_BUCKETS = ((0, 0, "0"), (1, 9, "1–9"), (10, 19, "10–19"), (20, None, "20+"))
+PPPK_BUCKETS = ((0, 0, "0"), (1, 11, "1–11"), (12, 23, "12–23"), (24, None, "24+"))
+
+
+def _buckets(j) -> list[tuple[str, str, object]]:
+    """(status, label, conditional sum) for every histogram bucket of both statuses."""
+    pppk = j.c.employment == PPPK
+    out = []
+    for status, condition, buckets in (("PNS", ~pppk, PNS_BUCKETS), ("PPPK", pppk, PPPK_BUCKETS)):
+        for low, high, label in buckets:
+            within = j.c.jp >= low if high is None else and_(j.c.jp >= low, j.c.jp <= high)
+            out.append((status, label, _sum_if(and_(condition, within))))
+    return out
+
+
+def _histogram(keys: list[tuple[str, str]], counts) -> dict[str, list[tuple[str, int]]]:
+    out: dict[str, list[tuple[str, int]]] = {"PNS": [], "PPPK": []}
+    for (status, label), n in zip(keys, counts, strict=True):
+        out[status].append((label, int(n or 0)))
+    return out
+
+
+def jp_histogram(unit: Unit | None, filters: Filters) -> dict[str, list[tuple[str, int]]]:
+    """How many PNS and how many PPPK fall in each JP bucket of their rule: one query."""
+    j = jp_per_person(unit, filters).subquery("j")
+    buckets = _buckets(j)
+    counts = db.session.execute(select(*(column for *_key, column in buckets))).one()
+    return _histogram([(status, label) for status, label, _c in buckets], counts)
+
+
+def jp_report(unit: Unit | None, filters: Filters, direct_label: str):
+    """The JP page's figures in one grouped query: the unit rows and total of
+    :func:`jp_by_unit` and the histograms of :func:`jp_histogram` (summed over the units)."""
+    j = jp_per_person(unit, filters).subquery("j")
+    buckets = _buckets(j)
+    query = select(j.c.unit_id, *_counts(j), *(column for *_key, column in buckets)).group_by(
+        j.c.unit_id
+    )
+    by_unit, sums = {}, [0] * len(buckets)
+    for row in db.session.execute(query):
+        values = [int(v or 0) for v in row[1:]]
+        by_unit[row[0]] = dict(zip(_COUNTS, values, strict=False))
+        sums = [a + b for a, b in zip(sums, values[len(_COUNTS) :], strict=True)]
+    rows, total = roll_up(unit_tree(unit), by_unit, direct_label, row=JpRow)
+    return rows, total, _histogram([(status, label) for status, label, _c in buckets], sums)
+
+
 def jp_by_unit(unit: Unit | None, filters: Filters, direct_label: str):
     """Per child unit (with its subtree) and in total: PNS, PNS below 20 JP, PPPK, PPPK at the
     24-JP ceiling, and JP of each. One grouped query, then the units roll up."""
@@ -147,29 +196,6 @@ def summary_lines(today: date) -> list[str]:
             total=row.pppk,
         ),
     ]
-
-
-#: (low, high, label) per bucket; high None means "and more". The PNS buckets end at the target,
-#: the PPPK buckets at the ceiling.
-PNS_BUCKETS = ((0, 0, "0"), (1, 9, "1–9"), (10, 19, "10–19"), (20, None, "20+"))
-PPPK_BUCKETS = ((0, 0, "0"), (1, 11, "1–11"), (12, 23, "12–23"), (24, None, "24+"))
-
-
-def jp_histogram(unit: Unit | None, filters: Filters) -> dict[str, list[tuple[str, int]]]:
-    """How many PNS and how many PPPK fall in each JP bucket of their rule: one query."""
-    j = jp_per_person(unit, filters).subquery("j")
-    pppk = j.c.employment == PPPK
-    cols, keys = [], []
-    for status, condition, buckets in (("PNS", ~pppk, PNS_BUCKETS), ("PPPK", pppk, PPPK_BUCKETS)):
-        for low, high, label in buckets:
-            within = j.c.jp >= low if high is None else and_(j.c.jp >= low, j.c.jp <= high)
-            cols.append(_sum_if(and_(condition, within)))
-            keys.append((status, label))
-    counts = db.session.execute(select(*cols)).one()
-    out: dict[str, list[tuple[str, int]]] = {"PNS": [], "PPPK": []}
-    for (status, label), n in zip(keys, counts, strict=True):
-        out[status].append((label, int(n)))
-    return out
 
 
 def _listing(unit: Unit | None, filters: Filters):

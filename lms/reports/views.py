@@ -271,10 +271,9 @@ def jp(unit_id: int | None):
     unit = _scope(unit_id)
     today = wib_today()
     filters = parse_filters(today)
-    rows, total = jp_report.jp_by_unit(unit, filters, _("Langsung di unit ini"))
+    rows, total, buckets = jp_report.jp_report(unit, filters, _("Langsung di unit ini"))
     sort, desc = _sort(("name", "unit", "jp", "nip"), default="jp")
     page = page_query(jp_report.below_target_query(unit, filters, sort, desc))
-    buckets = jp_report.jp_histogram(unit, filters)
     _audit("reports.jp.view", unit, filters, page=page.page, rows=len(page.items))
     return render_template(
         "reports/jp.html",

@@ -230,3 +230,13 @@ def test_hr_sets_status_and_contract_start(db, client, login_as, world):
     client.post(f"/admin/users/{person.id}", data={**form, "employment": "PNS"})
     db.session.expire_all()
     assert (person.employment, person.contract_start) == ("PNS", None)
+
+
+def test_the_page_query_gives_the_same_figures_as_the_separate_ones(db, world):
+    filters = Filters(2026, today=TODAY)
+    rows, total, buckets = jp_report.jp_report(None, filters, "Langsung")
+    apart_rows, apart_total = jp_report.jp_by_unit(None, filters, "Langsung")
+    assert [vars(r) for r in rows] == [vars(r) for r in apart_rows]
+    assert vars(total) == vars(apart_total)
+    assert buckets == jp_report.jp_histogram(None, filters)
+    assert buckets["PNS"][2] == ("10–19", 1) and buckets["PPPK"][1] == ("1–11", 2)
