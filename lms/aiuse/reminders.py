@@ -3,7 +3,8 @@
 Reviews coming due and overdue go to the entry's responsible person; a high-risk entry without
 a signed-off DPIA too. After ``LMS_ESCALATE_HEAD_DAYS`` the unit head hears of it once a week
 (the head above, when the head is the one responsible), and BKD's weekly digest lists, per
-Perangkat Daerah, what has waited longer than ``LMS_ESCALATE_HR_DAYS``. Imported by
+Perangkat Daerah, what has waited longer than ``LMS_ESCALATE_HR_DAYS``; the head's weekly digest
+gets a line on the unit's register. Imported by
 lms/aiuse/views.py, so the rules exist wherever the app does (scheduler and CLI included).
 """
 
@@ -24,6 +25,7 @@ from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
 from lms.reminders.rules import (
+    DIGEST_SECTIONS,
     HR_SECTIONS,
     Due,
     _heads_by_unit,
@@ -205,6 +207,37 @@ def escalation(now: datetime) -> Iterator[Due]:
             ),
             _url(entry.id),
         )
+
+
+def unit_register_figures(unit: Unit, today: date) -> dict:
+    """A line for the head's weekly digest: the unit's register (sub-units rolled up), when it
+    has entries in use: one grouped query."""
+    row = db.session.execute(
+        select(
+            func.count(AiUse.id),
+            func.count(AiUse.id).filter(_dpia_missing()),
+            func.count(AiUse.id).filter(AiUse.next_review_on < today),
+        )
+        .join(Unit, Unit.id == AiUse.unit_id)
+        .where(
+            Unit.path.startswith(unit.path, autoescape=True),
+            AiUse.status != Status.STOPPED.value,
+        )
+    ).one()
+    total, missing, late = row
+    if not total:
+        return {}
+    line = _(
+        "Registri AI: %(total)d pemanfaatan, %(missing)d berisiko tinggi tanpa DPIA yang "
+        "disetujui, %(late)d tinjauan terlewat",
+        total=total,
+        missing=missing,
+        late=late,
+    )
+    return {"lines": [line]}
+
+
+DIGEST_SECTIONS.append(unit_register_figures)
 
 
 def hr_lines(now: datetime) -> list[str]:

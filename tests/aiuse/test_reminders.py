@@ -112,3 +112,16 @@ def test_bkd_digest_lists_what_waited_more_than_30_days(mail_app, smtp, register
     ]
     body = digest.get_body(("plain",)).get_content()
     assert "Dinas Kominfo: registri AI dengan 1 tinjauan terlewat dan 0 DPIA belum ada" in body
+
+
+def test_the_heads_weekly_digest_has_a_line_on_the_register(mail_app, smtp, register, db):  # noqa: F811
+    make_ai_use(register["unit"], register["head"], now=at(CREATED), name="Tanpa DPIA")
+    db.session.commit()
+    services.remind_all(at(REVIEW + timedelta(days=3)))  # Monday 18 January 2027
+    [digest] = [
+        m for m in smtp.inbox.to("kepala@jatimprov.go.id")
+        if m["X-Sinau-Key"].startswith("head_digest:")
+    ]  # fmt: skip
+    body = digest.get_body(("plain",)).get_content()
+    assert "Registri AI: 2 pemanfaatan, 1 berisiko tinggi tanpa DPIA yang disetujui, " in body
+    assert "1 tinjauan terlewat" in body

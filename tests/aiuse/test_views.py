@@ -165,27 +165,44 @@ def test_the_province_readers_land_on_the_overview(client, login_as, world):
     assert client.get("/ai/").headers["Location"].endswith("/ai/overview")
 
 
+def statements(client, db, url: str) -> int:
+    """How many SQL statements answering ``url`` takes (nothing cached from the test's side)."""
+    db.session.expire_all()
+    found = []
+    listener = lambda *args: found.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(found)
+
+
 def test_the_entry_page_queries_do_not_grow_with_links(app, client, login_as, db, world):
     entry, head = world["entry"], world["people"]["head"]
     login_as(head)
-
-    def count() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(f"/ai/entries/{entry.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
-
+    url = f"/ai/entries/{entry.id}"
     services.set_links(entry, head, utcnow(), [make_item(entry.unit, head).id], ["a"])
     db.session.commit()
-    few = count()
+    few = statements(client, db, url)
     items = [make_item(entry.unit, head).id for _ in range(5)]
     services.set_links(entry, head, utcnow(), items, ["a", "b", "c", "d"])
     db.session.commit()
-    assert count() == few
+    assert statements(client, db, url) == few
+
+
+def test_the_register_pages_queries_do_not_grow_with_entries(app, client, login_as, db, world):
+    unit, head = world["unit"], world["people"]["head"]
+    seksi = make_unit("Seksi Layanan", parent=unit)
+    db.session.commit()
+    login_as(world["people"]["admin"])
+    urls = [f"/ai/units/{unit.id}", "/ai/overview", "/registri-ai"]
+    few = [statements(client, db, url) for url in urls]
+    for n in range(6):
+        entry = make_ai_use(seksi if n % 2 else unit, head, dpia=n % 3 == 0, name=f"AI {n}")
+        services.set_published(entry, head, utcnow(), True)
+    db.session.commit()
+    assert [statements(client, db, url) for url in urls] == few
 
 
 def test_the_overview_pages_and_refuses_absurd_pages(app, client, login_as, db, world):
