@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.actions import evidence as evidence_files
 from lms.actions import imports, services
+from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
 from lms.actions.courses import course_choices, linked_courses
 from lms.actions.exports import rollup_columns, rollup_values
 from lms.actions.forms import (

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.i18n import utcnow
+from lms.reminders import digests as _digests  # noqa: F401 - registers the digest rules
 from lms.reminders.emails import EMAILS, urgent_rules
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from lms.reminders.rules import RULES, Due
