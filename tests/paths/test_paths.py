@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lms.assignments import services as assignments
 from lms.assignments.models import Assignment
 from lms.audit.models import AuditEvent
 from lms.courses.models import Course, Enrollment
+from lms.extensions import db
 from lms.paths import services
 from lms.paths.models import LearningPath
-from tests.factories import make_unit, make_user, sync, write_course
+from tests.factories import make_session, make_unit, make_user, sync, write_course
 
 NOW = datetime(2026, 5, 1, 2, 0)
 DEADLINE = date(2030, 6, 30)
@@ -186,15 +187,11 @@ def test_the_learning_page_shows_the_path_and_the_next_course(db, client, login_
 def test_cancel_needs_the_csrf_token(make_app, org):
     app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
-        from lms.extensions import db
-
         path, _made = _leaders(org)
         db.session.commit()
         client = app.test_client()
         hr = make_user(roles={"learner", "hr"})
         db.session.commit()
-        from tests.factories import make_session
-
         key = make_session(hr)
         db.session.commit()
         with client.session_transaction() as session:
@@ -202,3 +199,28 @@ def test_cancel_needs_the_csrf_token(make_app, org):
         assert client.post(f"/admin/paths/{path.id}/cancel").status_code == 400
         db.session.expire_all()
         assert db.session.get(LearningPath, path.id).cancelled_at is None
+
+
+def test_the_learning_page_does_not_query_per_path_or_step(db, client, login_as, org):
+    def statements() -> int:
+        db.session.expire_all()
+        found = []
+        listener = lambda *args: found.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/learning").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(found)
+
+    _leaders(org)
+    db.session.commit()
+    login_as(org["kadis"])
+    statements()  # the first request of a session also records its start
+    one = statements()
+    services.require_path(
+        "Jalur Etika", [org["etika"], org["dasar"]], ["JPT"], date(2031, 1, 31), by=None, now=NOW
+    )
+    db.session.commit()
+    assert statements() == one
+    assert len(services.paths_of(org["kadis"])) == 2
