@@ -143,6 +143,8 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "REMIND_OVERDUE_EVERY_DAYS": _int(env, "LMS_REMIND_OVERDUE_EVERY_DAYS", 7),
         "REMIND_NOT_STARTED_DAYS": _int(env, "LMS_REMIND_NOT_STARTED_DAYS", 7),
         "REMIND_STALLED_DAYS": _int(env, "LMS_REMIND_STALLED_DAYS", 14),
+        #: Instructors hear of essays waiting for a grade longer than this (lms/teaching).
+        "GRADING_REMIND_DAYS": _int(env, "LMS_GRADING_REMIND_DAYS", 3),
         "ESCALATE_HEAD_DAYS": _int(env, "LMS_ESCALATE_HEAD_DAYS", 7),
         "ESCALATE_HR_DAYS": _int(env, "LMS_ESCALATE_HR_DAYS", 30),
         "DIGEST_WEEKDAY": _int(env, "LMS_DIGEST_WEEKDAY", 0),  # Monday

@@ -7,9 +7,12 @@ from sqlalchemy import select
 from lms.accounts import services as accounts
 from lms.accounts.models import Role, User
 from lms.aiuse.demo import load_demo_aiuse
+from lms.courses.models import Course
 from lms.extensions import db
+from lms.i18n import utcnow
 from lms.org.models import Unit
 from lms.org.services import create_unit, set_head
+from lms.teaching import services as teaching
 
 UNITS = [
     # code, name, short name, parent code
@@ -35,6 +38,8 @@ PEOPLE = [
     ("pemantau@demo.test", "Hendra Kusuma, S.Kom.", "199107112016031008",
      "Pranata Komputer Ahli Muda", "Fungsional", "III/c", "DISKOMINFO",
      {Role.LEARNER, Role.DISKOMINFO}),
+    ("pengajar@demo.test", "Dra. Sri Handayani, M.Pd.", "197604182000032005",
+     "Widyaiswara Ahli Madya", "Fungsional", "IV/b", "BPSDM", {Role.LEARNER, Role.INSTRUCTOR}),
     ("fajar@demo.test", "Fajar Nugroho, S.Kom.", "199405232019031005",
      "Pranata Komputer Ahli Pertama", "Fungsional", "III/a", "DISKOMINFO-APTIKA", {Role.LEARNER}),
     ("siti@demo.test", "Siti Aminah, A.Md.", "199208172020122006",
@@ -44,6 +49,8 @@ PEOPLE = [
 ]  # fmt: skip
 
 HEADS = {"DISKOMINFO-APTIKA": "kepala@demo.test"}
+#: The demo instructor teaches these courses (those already synced; a later demo run adds the rest).
+TEACHES = {"pengajar@demo.test": ["ai-untuk-pelayanan-publik", "dasar-ai-untuk-asn"]}
 
 
 def load_demo(password: str | None, reset_passwords: bool = False) -> tuple[str, bool]:
@@ -76,6 +83,10 @@ def load_demo(password: str | None, reset_passwords: bool = False) -> tuple[str,
     for code, email in HEADS.items():
         if units[code].head_id is None:
             set_head(units[code], db.session.scalar(select(User).where(User.email == email)))
+    for email, slugs in TEACHES.items():
+        teacher = db.session.scalar(select(User).where(User.email == email))
+        for course in db.session.scalars(select(Course).where(Course.slug.in_(slugs))):
+            created = teaching.assign_instructor(course, teacher, None, utcnow()) or created
     created = load_demo_actions(units["DISKOMINFO-APTIKA"]) or created
     created = load_demo_aiuse(units["DISKOMINFO-APTIKA"]) or created
     db.session.commit()

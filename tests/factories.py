@@ -212,3 +212,36 @@ def make_ai_use(unit: Unit, head: User, dpia: bool = False, now=None, **answers)
     if status != "rencana":
         entry = services.save_entry(entry, unit, head, now, values | {"status": status})
     return entry
+
+
+#: A bank with one question graded by the machine and one essay graded by a person.
+ESSAY_GIFT = """::Pilihan:: Apa kepanjangan JP? { =Jam pelajaran ~Jumlah peserta }
+
+::Esai:: Jelaskan satu manfaat AI bagi layanan di unit Anda. {}
+"""
+
+
+def essay_attempt(person, course, text="AI mempercepat jawaban atas pertanyaan warga.", now=None):
+    """``person`` enrolled in ``course`` (a bank with an essay), its lessons done, an attempt
+    handed in with the machine question right and the essay waiting for a grade."""
+    from lms.courses import services as courses
+    from lms.i18n import utcnow
+    from lms.quiz import services as quiz
+
+    now = now or utcnow()
+    enrollment = courses.find_enrollment(person, course) or courses.enroll(person, course, now)
+    for lesson in courses.current_lessons(course):
+        courses.complete_lesson(enrollment, lesson, now)
+    attempt = quiz.start_attempt(enrollment, now)
+    answers = {}
+    for aq in attempt.questions:
+        if aq.question.type == "essay":
+            answers[aq.position] = {"text": text}
+        else:
+            right = max(
+                range(len(aq.question.data["answers"])),
+                key=lambda i: aq.question.data["answers"][i]["fraction"],
+            )
+            answers[aq.position] = {"choice": right}
+    quiz.submit_attempt(attempt, answers, now)
+    return attempt

@@ -27,6 +27,7 @@ ROLE_LABELS = {
     Role.HR: _l("Kepegawaian (BKD/BPSDM)"),
     Role.ADMIN: _l("Administrator"),
     Role.DISKOMINFO: _l("Diskominfo (registri AI, hanya baca)"),
+    Role.INSTRUCTOR: _l("Pengajar (kursus yang ditugaskan)"),
 }
 POSITION_TYPES = ["JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional"]
 #: What an import keeps when a file says only "Struktural" (no eselon): HR refines it here.

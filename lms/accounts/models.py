@@ -24,6 +24,9 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
     #: Read-only view of every unit's AI register (Dinas Komunikasi dan Informatika).
     DISKOMINFO = "diskominfo"
+    #: Pengajar (widyaiswara, trainer): teaches the courses HR or an admin assigns them
+    #: (lms/teaching): edits them, follows their learners, grades essays, answers questions.
+    INSTRUCTOR = "instructor"
 
 
 class UserRole(db.Model):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import case, exists, func, select, update
+from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.courses.content import CourseSource, Problem
@@ -18,6 +19,7 @@ from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.quiz import gift, grading
+from lms.quiz.answers import Answers, clean, matching_rights
 from lms.quiz.models import Attempt, AttemptQuestion, Question
 
 #: Seconds after the deadline during which a save or submit still counts (slow networks).
@@ -38,7 +40,7 @@ def check_quiz(source: CourseSource, root: Path) -> list[Problem]:
         return []
     filename = f"{source.slug}/quiz.gift"
     try:
-        questions = gift.parse_gift(source.gift_text, filename)
+        questions = gift.parse_gift(source.gift_text, filename, essays=True)
     except gift.GiftError as exc:
         return [Problem(filename, exc.line, exc.message)]
     problems = []
@@ -89,7 +91,7 @@ def question_html(q: gift.Question) -> str:
 def sync_quiz(course: Course, source: CourseSource, now: datetime) -> None:
     """Bring the course's bank in line with quiz.gift; questions gone from it are retired."""
     filename = f"{source.slug}/quiz.gift"
-    parsed = gift.parse_gift(source.gift_text, filename) if source.gift_text else []
+    parsed = gift.parse_gift(source.gift_text, filename, essays=True) if source.gift_text else []
     replace_bank(course, parsed, now)
 
 
@@ -191,11 +193,6 @@ def attempts_left(course: Course, used: int) -> int | None:
     return max(course.max_attempts - used, 0)
 
 
-def matching_rights(data: dict) -> list[str]:
-    """The distinct right-hand options of a matching question, in a stable order."""
-    return sorted({p["right"] for p in data["pairs"]})
-
-
 def _choice_order(question: Question, course: Course, rng: random.Random) -> list[int]:
     data = question.data
     if question.type in CHOICE_TYPES:
@@ -226,6 +223,8 @@ def start_attempt(enrollment: Enrollment, now: datetime) -> Attempt:
     used = len(previous)
     if attempts_left(course, used) == 0:
         raise QuizError(_("Kesempatan mengerjakan kuis ini sudah habis."))
+    if any(a.submitted_at is not None and a.score is None for a in previous):
+        raise QuizError(_("Percobaan sebelumnya masih menunggu penilaian pengajar."))
     if any(a.passed for a in previous) and course.show_answers == "always":
         # Answers were shown after a passing attempt; another try would be an open book.
         raise QuizError(_("Anda sudah lulus kuis ini."))
@@ -275,40 +274,6 @@ def is_open(attempt: Attempt, now: datetime) -> bool:
     )
 
 
-def parse_response(aq: AttemptQuestion, form: Any) -> dict | None:
-    """Turn posted form fields for one attempt question into a stored response.
-
-    Only fields named after this attempt's positions are read; values outside the options
-    this question showed are dropped, so a tampered post cannot reach another question.
-    """
-    name = f"q{aq.position}"
-    q = aq.question
-    if q.type == "multichoice":
-        pos = _int(form.get(name))
-        return {"choice": aq.order[pos]} if pos is not None and 0 <= pos < len(aq.order) else None
-    if q.type == "multiresponse":
-        picks = form.getlist(name) if hasattr(form, "getlist") else form.get(name) or []
-        positions = {
-            p for p in (_int(v) for v in picks) if p is not None and 0 <= p < len(aq.order)
-        }
-        return {"choices": sorted(aq.order[p] for p in positions)} if positions else None
-    if q.type == "truefalse":
-        value = form.get(name)
-        return {"value": value == "true"} if value in ("true", "false") else None
-    if q.type in ("shortanswer", "numerical"):
-        text = (form.get(name) or "").strip()[:500]
-        return {"text": text} if text else None
-    if q.type == "matching":
-        rights = matching_rights(q.data)
-        chosen: dict[str, str] = {}
-        for left in range(len(q.data["pairs"])):
-            pos = _int(form.get(f"{name}_{left}"))
-            if pos is not None and 0 <= pos < len(aq.order):
-                chosen[str(left)] = rights[aq.order[pos]]
-        return {"pairs": chosen} if chosen else None
-    return None
-
-
 def _int(value: Any) -> int | None:
     try:
         return int(str(value))
@@ -327,24 +292,21 @@ def field_names(attempt: Attempt) -> set[str]:
     return names
 
 
-def save_responses(attempt: Attempt, form: Any, now: datetime, only: int | None = None) -> int:
-    """Save what was posted for the attempt's questions (or only position ``only``)."""
+def save_responses(attempt: Attempt, answers: Answers, now: datetime) -> int:
+    """Save ``answers`` (position -> response, None clears) for the attempt's questions.
+
+    Each response is checked against its question (:func:`lms.quiz.answers.clean`); positions
+    the attempt does not have are ignored.
+    """
     if not is_open(attempt, now):
         raise QuizError(_("Waktu pengerjaan sudah habis; jawaban tidak dapat disimpan lagi."))
-    # Each question on the page posts a hidden "shown" field, so an answer cleared (every
-    # checkbox unticked) is saved as cleared rather than ignored.
-    shown = {_int(v) for v in (form.getlist("shown") if hasattr(form, "getlist") else [])}
+    by_position = {aq.position: aq for aq in attempt.questions}
     saved = 0
-    for aq in attempt.questions:
-        if only is not None and aq.position != only:
+    for position, response in answers.items():
+        aq = by_position.get(position)
+        if aq is None:
             continue
-        prefix = f"q{aq.position}"
-        posted = aq.position in shown or any(
-            key == prefix or key.startswith(prefix + "_") for key in form
-        )
-        if not posted:
-            continue  # not on this post: keep what was saved before
-        aq.response = parse_response(aq, form)
+        aq.response = clean(aq.question, response)
         aq.saved_at = now
         saved += 1
     db.session.flush()
@@ -356,12 +318,15 @@ def unanswered(attempt: Attempt) -> list[int]:
     return [aq.position for aq in attempt.questions if not aq.response]
 
 
-def grade_question(aq: AttemptQuestion) -> tuple[float, str | None]:
-    """Credit (0..1) and a comparable answer key for one saved response."""
+def grade_question(aq: AttemptQuestion) -> tuple[float | None, str | None]:
+    """Credit (0..1) and a comparable answer key for one saved response; an essay answered
+    is None (a person grades it)."""
     response = aq.response or {}
     q = as_gift(aq.question)
     if not response:
         return 0.0, None
+    if q.type == "essay":
+        return None, None
     if q.type == "multichoice":
         choice = response.get("choice")
         return grading.grade_multichoice(q, choice), str(choice)
@@ -384,14 +349,14 @@ def grade_question(aq: AttemptQuestion) -> tuple[float, str | None]:
     return 0.0, None
 
 
-def submit_attempt(attempt: Attempt, form: Any | None, now: datetime) -> bool:
-    """Save the final responses and grade the attempt, exactly once.
+def submit_attempt(attempt: Attempt, answers: Answers | None, now: datetime) -> bool:
+    """Save the final answers and grade the attempt, exactly once.
 
-    Returns False when another request already submitted it. A post that arrives after the
-    deadline (and its grace) is graded on what was saved before.
+    Returns False when another request already submitted it. Answers that arrive after the
+    deadline (and its grace) are ignored: the attempt is graded on what was saved before.
     """
-    if form is not None and is_open(attempt, now):
-        save_responses(attempt, form, now)
+    if answers and is_open(attempt, now):
+        save_responses(attempt, answers, now)
     expired = not is_open(attempt, now) and attempt.submitted_at is None
     claimed = db.session.execute(
         update(Attempt)
@@ -402,15 +367,34 @@ def submit_attempt(attempt: Attempt, form: Any | None, now: datetime) -> bool:
     if claimed != 1:
         db.session.refresh(attempt)
         return False
-    _grade(attempt)
+    _grade(attempt, now)
     return True
 
 
-def _grade(attempt: Attempt) -> None:
-    total = 0.0
+def _grade(attempt: Attempt, now: datetime) -> None:
+    db.session.refresh(attempt)  # the claim above updated the row, not this object
     for aq in attempt.questions:
         aq.fraction, aq.answer_key = grade_question(aq)
-        total += aq.fraction
+    enrollment = db.session.get(Enrollment, attempt.enrollment_id)
+    enrollment.last_activity_at = now
+    if any(aq.fraction is None for aq in attempt.questions):
+        # "Menunggu penilaian": no score until a person grades every essay (finish_grading).
+        attempt.score = attempt.passed = None
+        db.session.flush()
+        record_attempts(attempt.enrollment_id)
+        return
+    finish_grading(attempt, now)
+
+
+def awaiting_grade():
+    """SQL condition on Attempt: handed in, and an essay still waits for a person's grade."""
+    return and_(Attempt.submitted_at.is_not(None), Attempt.score.is_(None))
+
+
+def finish_grading(attempt: Attempt, now: datetime) -> None:
+    """Score the attempt from its questions' credit (every one graded), record it on the
+    enrolment and complete the course if this was the last step."""
+    total = sum(aq.fraction or 0.0 for aq in attempt.questions)
     course = db.session.get(Course, attempt.course_id)
     attempt.score = round(100 * total / len(attempt.questions), 2) if attempt.questions else 0.0
     attempt.passed = attempt.score >= course.pass_mark
@@ -418,10 +402,9 @@ def _grade(attempt: Attempt) -> None:
     db.session.refresh(attempt)
     record_attempts(attempt.enrollment_id)
     enrollment = db.session.get(Enrollment, attempt.enrollment_id)
-    enrollment.last_activity_at = attempt.submitted_at
     from lms.courses.services import try_complete
 
-    try_complete(enrollment, attempt.submitted_at)
+    try_complete(enrollment, now)
 
 
 def record_attempts(enrollment_id: int) -> None:
@@ -528,6 +511,29 @@ def shown_questions(attempt: Attempt) -> list[Shown]:
         text = Markup(q.text_html)  # noqa: S704 - sanitised at sync
         out.append(Shown(aq, q.type, text, options, lefts, selected))
     return out
+
+
+#: Features that add a note to an essay answer in the review (lms/teaching: the grader's
+#: feedback): ``fn(attempt_question_ids) -> {attempt_question_id: safe HTML}``.
+ESSAY_NOTES: list[Callable[[list[int]], dict[int, Markup]]] = []
+
+
+def essay_items(attempt: Attempt) -> list[dict]:
+    """The attempt's essays as the review shows them to their writer and graders: the
+    question, the answer as typed (escaped) and the grader's feedback once graded."""
+    essays = [aq for aq in attempt.questions if aq.question.type == "essay"]
+    notes: dict[int, Markup] = {}
+    for fn in ESSAY_NOTES:
+        notes |= fn([aq.id for aq in essays])
+    return [
+        {
+            "aq": aq,
+            "text": Markup(aq.question.text_html),  # noqa: S704 - sanitised at sync
+            "answer": _plain((aq.response or {}).get("text", "")),
+            "feedback": notes.get(aq.id),
+        }
+        for aq in essays
+    ]
 
 
 def review_items(attempt: Attempt) -> list[dict]:

@@ -15,6 +15,7 @@ from lms.i18n import utcnow
 from lms.limits import limit_upload
 from lms.policy import authorize
 from lms.quiz import gift, services
+from lms.quiz.answers import from_form
 from lms.quiz.forms import GiftUploadForm, QuizSettingsForm
 from lms.quiz.models import Attempt
 
@@ -156,7 +157,8 @@ def save(attempt_id: int):
     only = request.form.get("only", type=int)
     before = {aq.position: aq.response for aq in attempt.questions}
     try:
-        saved = services.save_responses(attempt, request.form, utcnow(), only=only)
+        answers = from_form(attempt, request.form, only=only)
+        saved = services.save_responses(attempt, answers, utcnow())
     except services.QuizError as exc:
         db.session.rollback()
         if wants_json:
@@ -189,8 +191,8 @@ def submit(attempt_id: int):
     """
     attempt = _own_attempt(attempt_id)
     now = utcnow()
-    answers = request.form
-    if answers.get("confirm") != "1" and services.is_open(attempt, now):
+    answers = from_form(attempt, request.form)
+    if request.form.get("confirm") != "1" and services.is_open(attempt, now):
         services.save_responses(attempt, answers, now)
         if services.unanswered(attempt):
             db.session.commit()
@@ -244,6 +246,7 @@ def review(attempt_id: int):
         enrollment=enrollment,
         show=show,
         items=services.review_items(attempt) if show else [],
+        essays=services.essay_items(attempt),
         left=services.attempts_left(course, used),
     )
 
@@ -278,7 +281,7 @@ def settings(slug: str):
         data = upload.file.data.read(2_000_000)
         try:
             text = data.decode("utf-8-sig")
-            questions = gift.parse_gift(text, upload.file.data.filename or "quiz.gift")
+            questions = gift.parse_gift(text, upload.file.data.filename or "quiz.gift", essays=True)
         except UnicodeDecodeError:
             problems.append(_("Berkas harus berupa teks UTF-8."))
         except gift.GiftError as exc:

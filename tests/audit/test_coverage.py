@@ -13,6 +13,7 @@ from lms.audit.services import verify
 from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.quiz import services as quiz
+from lms.quiz.answers import from_form
 from lms.reminders.models import Notification, OutboxMessage
 from tests.factories import make_user, sync, write_course
 from tests.people.files import csv_bytes, nip, person
@@ -62,7 +63,7 @@ def test_opening_a_persons_account_is_recorded(client, login_as, db, owner):
 def _submitted_attempt(db, course, owner):
     enrollment = courses.enroll(owner, course, T0)
     attempt = quiz.start_attempt(enrollment, T0)
-    quiz.submit_attempt(attempt, {}, T0)
+    quiz.submit_attempt(attempt, from_form(attempt, {}), T0)
     db.session.commit()
     return attempt
 

@@ -23,6 +23,7 @@ from lms.courses.models import Course
 from lms.extensions import db as _db
 from lms.privacy.registry import PROVIDERS, covered_tables
 from lms.quiz import services as quiz
+from lms.quiz.answers import from_form
 from lms.reminders.models import Notification, NotificationSetting, OutboxMessage
 from lms.sso.models import SsoIdentity
 from tests.factories import make_item, make_session, make_unit, make_user, sync, write_course
@@ -41,7 +42,9 @@ def fill(user: User, course: Course, tag: str) -> dict:
     courses.complete_lesson(enrollment, courses.current_lessons(course)[0], T0)
     attempt = quiz.start_attempt(enrollment, T0)
     short = next(aq for aq in attempt.questions if aq.question.type == "shortanswer")
-    quiz.submit_attempt(attempt, MultiDict({f"q{short.position}": f"jawaban {tag}"}), T0)
+    quiz.submit_attempt(
+        attempt, from_form(attempt, MultiDict({f"q{short.position}": f"jawaban {tag}"})), T0
+    )
     enrollment.completed_at, enrollment.completed_on, enrollment.jp_earned = T0, T0.date(), 2
     certificate = courses.issue_certificate(enrollment, T0)
     item = make_item(unit, user, actor=user, title=f"Aksi {tag}", now=T0)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
 from lms.quiz import services
+from lms.quiz.answers import from_form
 from lms.quiz.models import Attempt, AttemptQuestion
 from tests.factories import login_id, make_user, sync, write_course
 
@@ -85,7 +86,9 @@ def test_right_answers_score_full_marks_and_complete_the_course(db, enrollment, 
     lesson = courses.current_lessons(course)[0]
     courses.complete_lesson(enrollment, lesson, T0)
     attempt = services.start_attempt(enrollment, T0)
-    assert services.submit_attempt(attempt, Form(right_form(attempt)), T0 + timedelta(minutes=5))
+    assert services.submit_attempt(
+        attempt, from_form(attempt, Form(right_form(attempt))), T0 + timedelta(minutes=5)
+    )
     assert attempt.score == 100.0 and attempt.passed
     assert enrollment.completed_at is not None and enrollment.certificate is not None
 
@@ -104,7 +107,7 @@ def test_wrong_and_partial_answers(db, enrollment):
     # Swap two of the three pairs: one pair in three is right.
     form[f"q{match.position}_0"] = str(match.order.index(rights.index("jam pelajaran")))
     form[f"q{match.position}_1"] = str(match.order.index(rights.index("nomor induk pegawai")))
-    services.submit_attempt(attempt, Form(form), T0)
+    services.submit_attempt(attempt, from_form(attempt, Form(form)), T0)
     fractions = {aq.question.name: aq.fraction for aq in attempt.questions}
     assert fractions["Q3 Banyak jawaban"] == pytest.approx(0.5)
     assert fractions["Q2 Benar salah"] == 0
@@ -117,7 +120,7 @@ def test_negative_credit_is_floored_at_zero(db, enrollment):
     attempt = services.start_attempt(enrollment, T0)
     mr = by_name(attempt)["Q3 Banyak jawaban"]
     form = Form({f"q{mr.position}": [str(mr.order.index(0)), str(mr.order.index(2))]})
-    services.submit_attempt(attempt, form, T0)
+    services.submit_attempt(attempt, from_form(attempt, form), T0)
     assert by_name(attempt)["Q3 Banyak jawaban"].fraction == 0.0
 
 
@@ -128,7 +131,7 @@ def test_short_answer_ignores_case_and_spaces_and_numerical_accepts_comma(db, en
         f"q{q['Q5 Singkat'].position}": "  a.s.n.  ",
         f"q{q['Q4 Isian'].position}": "45,0",
     })  # fmt: skip
-    services.submit_attempt(attempt, form, T0)
+    services.submit_attempt(attempt, from_form(attempt, form), T0)
     assert by_name(attempt)["Q5 Singkat"].fraction == 1.0
     assert by_name(attempt)["Q4 Isian"].fraction == 1.0
 
@@ -140,7 +143,7 @@ def test_tampered_post_is_ignored(db, enrollment):
         "score": "100", "passed": "1", "q99": "0", f"q{mc.position}": "7",
         f"q{mc.position}_0": "0",
     })  # fmt: skip
-    services.submit_attempt(attempt, form, T0)
+    services.submit_attempt(attempt, from_form(attempt, form), T0)
     assert attempt.score == 0.0 and not attempt.passed
     assert by_name(attempt)["Q1 Pilihan"].response is None
 
@@ -165,11 +168,13 @@ def test_time_limit_is_enforced_on_the_server(db, tmp_path):
     attempt = services.start_attempt(enrollment, T0)
     form = Form(right_form(attempt))
     mc = by_name(attempt)["Q1 Pilihan"]
-    services.save_responses(attempt, Form({f"q{mc.position}": form[f"q{mc.position}"]}), T0)
+    services.save_responses(
+        attempt, from_form(attempt, Form({f"q{mc.position}": form[f"q{mc.position}"]})), T0
+    )
     late = T0 + timedelta(minutes=10, seconds=services.GRACE_SECONDS + 1)
     with pytest.raises(services.QuizError):
-        services.save_responses(attempt, form, late)
-    assert services.submit_attempt(attempt, form, late)
+        services.save_responses(attempt, from_form(attempt, form), late)
+    assert services.submit_attempt(attempt, from_form(attempt, form), late)
     assert attempt.expired is True
     assert attempt.score == pytest.approx(round(100 / 6, 2))  # only what was saved in time
 
@@ -180,7 +185,9 @@ def test_save_within_grace_period_counts(db, tmp_path):
     course = db.session.scalar(select(Course).where(Course.slug == "berwaktu"))
     attempt = services.start_attempt(courses.enroll(make_user(), course, T0), T0)
     services.submit_attempt(
-        attempt, Form(right_form(attempt)), T0 + timedelta(minutes=10, seconds=5)
+        attempt,
+        from_form(attempt, Form(right_form(attempt))),
+        T0 + timedelta(minutes=10, seconds=5),
     )
     assert attempt.score == 100.0 and not attempt.expired
 
@@ -192,7 +199,7 @@ def test_attempt_cap(db, tmp_path):
     enrollment = courses.enroll(make_user(), course, T0)
     for _ in range(2):
         attempt = services.start_attempt(enrollment, T0)
-        services.submit_attempt(attempt, Form({}), T0)
+        services.submit_attempt(attempt, from_form(attempt, Form({})), T0)
     with pytest.raises(services.QuizError, match="habis"):
         services.start_attempt(enrollment, T0)
 
@@ -213,18 +220,18 @@ def test_random_draw_takes_n_questions(db, tmp_path):
 
 def test_best_attempt_counts(db, enrollment):
     first = services.start_attempt(enrollment, T0)
-    services.submit_attempt(first, Form(right_form(first)), T0)
+    services.submit_attempt(first, from_form(first, Form(right_form(first))), T0)
     second = services.start_attempt(enrollment, T0)
-    services.submit_attempt(second, Form({}), T0)
+    services.submit_attempt(second, from_form(second, Form({})), T0)
     assert services.best_attempt(enrollment).id == first.id
     assert services.quiz_passed(enrollment)
 
 
 def test_grading_stores_best_score_attempts_and_pass_on_the_enrolment(db, enrollment):
     first = services.start_attempt(enrollment, T0)
-    services.submit_attempt(first, Form(right_form(first)), T0)
+    services.submit_attempt(first, from_form(first, Form(right_form(first))), T0)
     second = services.start_attempt(enrollment, T0)
-    services.submit_attempt(second, Form({}), T0)
+    services.submit_attempt(second, from_form(second, Form({})), T0)
     db.session.refresh(enrollment)
     assert enrollment.best_score == 100.0
     assert enrollment.attempts == 2
@@ -310,7 +317,7 @@ def test_two_concurrent_submissions_grade_once(app, db, enrollment, course):
                 target = tdb.session.get(Attempt, attempt_id)
                 _ = [aq.question for aq in target.questions]
                 barrier.wait(timeout=10)
-                results.append(services.submit_attempt(target, Form(form), T0))
+                results.append(services.submit_attempt(target, from_form(target, Form(form)), T0))
                 tdb.session.commit()
             except Exception as exc:
                 results.append(exc)
@@ -338,7 +345,7 @@ def test_question_statistics_for_hr(client, login_as, db, enrollment, course):
         e = enrollment if n == 0 else courses.enroll(make_user(), course, T0)
         attempt = services.start_attempt(e, T0)
         tf = by_name(attempt)["Q2 Benar salah"]
-        services.submit_attempt(attempt, Form({f"q{tf.position}": "true"}), T0)
+        services.submit_attempt(attempt, from_form(attempt, Form({f"q{tf.position}": "true"})), T0)
     db.session.commit()
     stats = {row["question"].name: row for row in services.question_statistics(course.id)}
     assert stats["Q2 Benar salah"]["answered"] == 3

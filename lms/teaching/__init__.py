@@ -1,0 +1,1 @@
+"""Teaching: course instructors (pengajar), grading essays, and questions to the instructor."""
