@@ -43,6 +43,10 @@ SETTINGS = {
     "sync, 4 workers": (["-k", "sync", "-w", "4"], None),
     "gthread, 2 workers x 4 threads": (["-k", "gthread", "-w", "2", "--threads", "4"], None),
     "sync 2 + sign-in pool sync 1": (["-k", "sync", "-w", "2"], ["-k", "sync", "-w", "1"]),
+    "gthread 2x4 + sign-in pool sync 1": (
+        ["-k", "gthread", "-w", "2", "--threads", "4"],
+        ["-k", "sync", "-w", "1"],
+    ),
 }
 
 
