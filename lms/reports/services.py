@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Role, User, UserRole
@@ -30,6 +30,8 @@ from lms.courses.jp import Period, counts_in
 from lms.courses.models import Certificate, Course, Enrollment
 from lms.extensions import db
 from lms.org.models import Unit
+from lms.quiz.models import Attempt
+from lms.quiz.services import awaiting_grade
 
 POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
 
@@ -118,6 +120,8 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
         Enrollment.completed_on, scope.c.employment, scope.c.contract_start, filters.jp_period
     )
     attempted = Enrollment.attempts > 0
+    # An essay waiting for a person's grade ("menunggu penilaian"), counted apart from the rest.
+    awaiting = exists().where(Attempt.enrollment_id == Enrollment.id, awaiting_grade())
     query = select(
         Enrollment.user_id,
         Enrollment.course_id,
@@ -133,6 +137,7 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
         case((attempted, case((Enrollment.quiz_passed.is_(True), 1), else_=0)), else_=None).label(
             "passed"
         ),
+        case((and_(attempted, awaiting), 1), else_=0).label("awaiting"),
     ).join(scope, scope.c.user_id == Enrollment.user_id)
     if filters.course_id:
         query = query.where(Enrollment.course_id == filters.course_id)
@@ -151,7 +156,8 @@ def figure_columns(p, today: date) -> list:
         func.count().label("pairs"),
         count_if(p.c.deadline.is_not(None), "assigned"),
         count_if(and_(~done, ~started), "not_started"),
-        count_if(and_(~done, started), "in_progress"),
+        count_if(and_(~done, started, p.c.awaiting == 0), "in_progress"),
+        count_if(and_(~done, p.c.awaiting == 1), "awaiting_grade"),
         count_if(done, "completed"),
         count_if(and_(p.c.deadline.is_not(None), done), "assigned_completed"),
         count_if(and_(p.c.deadline < today, ~done), "overdue"),
@@ -169,6 +175,7 @@ FIGURE_FIELDS = [
     "assigned",
     "not_started",
     "in_progress",
+    "awaiting_grade",
     "completed",
     "assigned_completed",
     "overdue",
@@ -192,6 +199,8 @@ class Figures:
     assigned: int = 0
     not_started: int = 0
     in_progress: int = 0
+    #: Handed in, an essay still waiting for a person's grade (lms/teaching): not in in_progress.
+    awaiting_grade: int = 0
     completed: int = 0
     #: Completed pairs among the owed ones (``assigned``): the numerator of the rate.
     assigned_completed: int = 0
@@ -240,6 +249,7 @@ SORT_KEYS = [
     "assigned",
     "not_started",
     "in_progress",
+    "awaiting_grade",
     "completed",
     "overdue",
     "completion_pct",
@@ -505,9 +515,11 @@ def person_courses(user: User, today: date) -> list[dict]:
 
 
 def status_of(row, today: date) -> str:
-    """completed, overdue, in_progress or not_started for one pair."""
+    """completed, overdue, awaiting_grade, in_progress or not_started for one pair."""
     if row["completed_at"] is not None:
         return "completed"
+    if row.get("awaiting"):
+        return "awaiting_grade"
     if row["deadline"] is not None and row["deadline"] < today:
         return "overdue"
     if row["last_activity_at"] is not None:

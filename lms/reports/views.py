@@ -40,6 +40,7 @@ STATUS_LABELS = {
     "completed": _l("Selesai"),
     "overdue": _l("Lewat tenggat"),
     "in_progress": _l("Sedang berjalan"),
+    "awaiting_grade": _l("Menunggu penilaian"),
     "not_started": _l("Belum mulai"),
 }
 
@@ -382,6 +383,7 @@ def _figure_columns(first: str) -> list[Column]:
         Column(_("Penyelesaian (%)"), 14),
         Column(_("Rata-rata nilai terbaik"), 14),
         Column(_("JP periode"), 10),
+        Column(_("Menunggu penilaian"), 12),  # last: the earlier columns keep their places
     ]
 
 
@@ -398,6 +400,7 @@ def _figure_values(r: services.Figures) -> list:
         r.completion_pct,
         r.avg_score,
         r.jp,
+        r.awaiting_grade,
     ]
 
 

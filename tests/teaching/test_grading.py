@@ -12,6 +12,7 @@ from lms.courses.models import Course, Enrollment
 from lms.quiz import services as quiz
 from lms.reminders import services as reminders
 from lms.reminders.models import Notification
+from lms.reports import services as report
 from lms.teaching import grading
 from lms.teaching import services as teaching
 from tests.factories import ESSAY_GIFT, essay_attempt, make_user, sync, write_course
@@ -166,3 +167,18 @@ def test_a_graded_essay_is_not_reminded(app, db, course, instructor):
     db.session.commit()
     later = T0 + timedelta(days=app.config["GRADING_REMIND_DAYS"] + 1)
     assert reminders.run_rules(later, ["essay_waiting"])["essay_waiting"] == 0
+
+
+def test_reports_count_waiting_for_a_grade_apart(db, course, instructor):
+    attempt = essay_attempt(make_user(), course, now=T0)
+    essay_attempt(make_user(), course, now=T0)
+    db.session.commit()
+    today = T0.date()
+    rows, _total = report.course_report(None, report.Filters(year=today.year), today)
+    row = next(r for r in rows if r.key == course.id)
+    assert (row.awaiting_grade, row.in_progress, row.completed) == (2, 0, 0)
+    grading.grade_essay(essay_of(attempt), instructor, 100, "", T0)
+    db.session.commit()
+    rows, _total = report.course_report(None, report.Filters(year=today.year), today)
+    row = next(r for r in rows if r.key == course.id)
+    assert (row.awaiting_grade, row.completed) == (1, 1)
