@@ -85,6 +85,8 @@ def pages(app, db, client, tmp_path):
         f"/ai/entries/{entry.id}/links",
         "/ai/overview",
         "/registri-ai",
+        "/authoring",
+        f"/authoring/{course.slug}",
     ]
 
 
@@ -99,7 +101,8 @@ def test_pages_weigh_less_than_150_kb_with_their_css_and_scripts(client, pages):
 
 
 def test_every_form_field_has_a_label(client, pages):
-    for path in [*pages, "/admin/users/new", "/actions/programs/new", "/admin/paths/new"]:
+    more = ["/admin/users/new", "/actions/programs/new", "/admin/paths/new", "/authoring/new"]
+    for path in [*pages, *more]:
         client_page = client.get(path)
         if client_page.status_code != 200:
             continue

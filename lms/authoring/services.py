@@ -35,6 +35,7 @@ from lms.courses.content import (
 from lms.courses.markdown import slugify
 from lms.courses.models import DATABASE_ONLY, Course
 from lms.extensions import db
+from lms.i18n import gettext as _
 
 #: Raster images an author may upload (content checked like evidence); the stored extension
 #: follows what the bytes are.
@@ -153,7 +154,7 @@ def create_draft(
 ) -> CourseDraft:
     """A new browser course with its course.toml (no lesson yet)."""
     if not SLUG_RE.match(slug) or slug_taken(slug):
-        raise AuthoringError("Nama kursus di alamat tidak sah atau sudah dipakai.")
+        raise AuthoringError(_("Nama kursus di alamat tidak sah atau sudah dipakai."))
     draft = CourseDraft(slug=slug, created_by_id=by.id if by else None, created_at=now)
     db.session.add(draft)
     db.session.flush()
@@ -182,7 +183,7 @@ def add_lesson(draft: CourseDraft, title: str, body: str, now: datetime) -> str:
     """Append a lesson; its slug (stable through later renames) comes from the title."""
     lessons = _lessons(draft)
     if len(lessons) >= MAX_LESSONS:
-        raise AuthoringError(f"Satu kursus paling banyak {MAX_LESSONS} materi.")
+        raise AuthoringError(_("Satu kursus paling banyak %(n)d materi.", n=MAX_LESSONS))
     base = re.sub(r"[^a-z0-9]+", "-", slugify(title).encode("ascii", "ignore").decode()).strip("-")
     base = (base or "materi")[:60].strip("-")
     taken = {lesson.slug for lesson in lessons}
@@ -221,7 +222,7 @@ def move_lesson(draft: CourseDraft, slug: str, step: int, now: datetime) -> None
     order = _lessons(draft)
     index = next((i for i, lesson in enumerate(order) if lesson.slug == slug), None)
     if index is None:
-        raise AuthoringError("Materi tidak ditemukan.")
+        raise AuthoringError(_("Materi tidak ditemukan."))
     target = index + step
     if 0 <= target < len(order):
         order[index], order[target] = order[target], order[index]
@@ -232,7 +233,7 @@ def remove_lesson(draft: CourseDraft, slug: str, now: datetime) -> None:
     order = [lesson for lesson in _lessons(draft) if lesson.slug != slug]
     found = find_lesson(draft, slug)
     if found is None:
-        raise AuthoringError("Materi tidak ditemukan.")
+        raise AuthoringError(_("Materi tidak ditemukan."))
     _drop(draft, found.name)
     _renumber(draft, order, now)
 
@@ -259,8 +260,10 @@ def add_image(draft: CourseDraft, filename: str, data: bytes, now: datetime) -> 
     kind = sniff(data)
     if kind not in IMAGE_KINDS:
         raise AuthoringError(
-            "Berkas ini bukan gambar PNG, JPEG, GIF, atau WebP (isinya yang diperiksa, bukan "
-            "namanya)."
+            _(
+                "Berkas ini bukan gambar PNG, JPEG, GIF, atau WebP (isinya yang diperiksa, bukan "
+                "namanya)."
+            )
         )
     stem = PurePosixPath(filename.replace("\\", "/")).stem
     stem = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:60] or "gambar"
@@ -276,7 +279,7 @@ def add_image(draft: CourseDraft, filename: str, data: bytes, now: datetime) -> 
 
 def remove_file(draft: CourseDraft, name: str, now: datetime) -> None:
     if PurePosixPath(name).suffix.lower() not in IMAGE_EXTENSIONS:
-        raise AuthoringError("Hanya gambar yang dihapus di sini.")
+        raise AuthoringError(_("Hanya gambar yang dihapus di sini."))
     _drop(draft, name)
     draft.updated_at = now
     db.session.flush()
@@ -302,7 +305,7 @@ def publish(
         raise AuthoringError("\n".join(str(p) for p in problems))
     existing = db.session.scalar(select(Course).where(Course.slug == draft.slug))
     if existing is not None and draft.course_id != existing.id:
-        raise AuthoringError("Kursus dengan nama ini dikelola lewat berkas.")
+        raise AuthoringError(_("Kursus dengan nama ini dikelola lewat berkas."))
     course = courses.publish_source(source, now)
     draft.course_id = course.id
     number = (
@@ -330,7 +333,7 @@ def rollback(draft: CourseDraft, number: int, by: User | None, now: datetime) ->
     """Publish version ``number`` again, as a new version (the draft becomes that version)."""
     old = publication(draft, number)
     if old is None:
-        raise AuthoringError("Versi itu tidak ada.")
+        raise AuthoringError(_("Versi itu tidak ada."))
     replace_files(draft, publication_files(old), now)
     return publish(draft, by, now, restored_from=number)
 
@@ -365,14 +368,17 @@ def import_zip(data: bytes, by: User | None, now: datetime) -> tuple[CourseDraft
         return None, [str(exc)]
     draft = find_draft(slug)
     if draft is None and slug_taken(slug):
-        return None, [f'Kursus "{slug}" sudah ada dan dikelola lewat berkas; pakai nama lain.']
+        message = _(
+            "Kursus %(slug)s sudah ada dan dikelola lewat berkas; pakai nama lain.", slug=slug
+        )
+        return None, [message]
     problems: list = []
     for name, content in files.items():
         suffix = PurePosixPath(name).suffix.lower().lstrip(".")
         expected = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "gif": "gif", "webp": "webp"}
         if suffix in expected and sniff(content) != expected[suffix]:
             problems.append(Problem(f"{slug}/{name}", 1, "isi berkas tidak sesuai dengan jenisnya"))
-    _, found = bundle.check_files(slug, files)
+    _source, found = bundle.check_files(slug, files)
     problems.extend(found)
     if problems:
         return None, problems

@@ -188,6 +188,20 @@ def _lesson_page(draft: CourseDraft, form: LessonForm, lesson: bundle.LessonFile
     )
 
 
+@bp.route("/authoring/<authored>/preview", methods=["POST"])
+@login_required
+def preview(authored: str):
+    """The live preview (static/js/authoring.js): the same fragment "Pratinjau" shows."""
+    draft, _course = _draft(authored)
+    form = LessonForm()
+    if not form.validate_on_submit():
+        return "", 400
+    html = render_markdown(form.body.data, asset_url=_draft_url(draft.slug))
+    return render_template(
+        "authoring/_preview.html", preview=html, title=form.title.data, problems=[]
+    )
+
+
 @bp.route("/authoring/<authored>/lessons/new", methods=["GET", "POST"])
 @login_required
 def lesson_new(authored: str):
