@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.activation import views as activation
     from lms.aiuse import views as aiuse
     from lms.assignments import views as assignments
+    from lms.authoring import views as authoring
     from lms.audit import views as audit
     from lms.corrections import views as corrections
     from lms.courses import views as courses
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.reminders import views as reminders
     from lms.reports import views as reports
     from lms.sso import views as sso
+    from lms.teaching import views as teaching
 
     features = (
         main,
@@ -159,6 +161,8 @@ def _register_blueprints(app: Flask) -> None:
         privacy,
         erasure,
         aiuse,
+        authoring,
+        teaching,
     )
     for module in features:
         app.register_blueprint(module.bp)

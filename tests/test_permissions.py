@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from lms import create_app
 from lms.assignments import services as assignments
+from lms.authoring import bundle
+from lms.authoring import services as authoring
 from lms.config import testing_config as settings_for_tests
 from lms.corrections import services as corrections
 from lms.courses import services as courses
@@ -29,8 +31,12 @@ from lms.i18n import utcnow
 from lms.paths import services as paths
 from lms.quiz import services as quiz
 from lms.reminders.models import Notification, OutboxMessage
+from lms.teaching import questions
+from lms.teaching import services as teaching
 from tests.conftest import Client, migrated
 from tests.factories import (
+    ESSAY_GIFT,
+    essay_attempt,
     make_ai_use,
     make_item,
     make_program,
@@ -40,14 +46,17 @@ from tests.factories import (
     write_course,
 )
 
-ROLES = ["anonymous", "learner", "unit_head", "hr", "admin", "diskominfo"]
+ROLES = ["anonymous", "learner", "unit_head", "hr", "admin", "diskominfo", "instructor"]
 #: Everyone, visitors included, gets the page (200) or a redirect that is not to the login page.
 PUBLIC = "public"
 #: The route exists but answers 404 to everyone while its feature is not configured (SSO without
 #: LMS_OIDC_ISSUER).
 NOT_CONFIGURED = "not_configured"
-MEMBERS = {"learner", "unit_head", "hr", "admin", "diskominfo"}
+MEMBERS = {"learner", "unit_head", "hr", "admin", "diskominfo", "instructor"}
 STAFF = {"hr", "admin"}
+#: HR, admin and the world course's instructor ("instructor" is the world's, who teaches the
+#: world person's courses; a fresh instructor account teaches nothing).
+TEACHERS = STAFF | {"instructor"}
 NOBODY: set[str] = set()
 #: Every unit's AI register, read-only: HR, admin and Diskominfo.
 AI_PROVINCE = {"hr", "admin", "diskominfo"}
@@ -109,12 +118,12 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "courses.verify": ("GET", PUBLIC),
     "quiz.overview": ("GET", MEMBERS),
     "quiz.start": ("POST", NOBODY),  # only someone enrolled starts their own attempt
-    "quiz.attempt": ("GET", STAFF),  # the world person's attempt: HR/admin see it read-only
+    "quiz.attempt": ("GET", TEACHERS),  # the world person's attempt: read-only for these
     "quiz.save": ("POST", NOBODY),  # only its owner answers an attempt
     "quiz.submit": ("POST", NOBODY),
     "quiz.confirm": ("GET", NOBODY),  # asks the owner about unanswered questions
-    "quiz.review": ("GET", STAFF),
-    "quiz.statistics": ("GET", STAFF),
+    "quiz.review": ("GET", TEACHERS),
+    "quiz.statistics": ("GET", TEACHERS),
     "quiz.settings": ("GET POST", STAFF),
     "reminders.notifications": ("GET", MEMBERS),
     "reminders.mark_read": ("POST", NOBODY),  # the world person's notification
@@ -184,6 +193,40 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "aiuse.overview": ("GET", AI_PROVINCE),
     "aiuse.overview_export": ("GET", AI_PROVINCE),
     "aiuse.public": ("GET", PUBLIC),
+    # Teaching: HR/admin assign instructors; the world's instructor teaches the world courses.
+    "teaching.instructors": ("GET POST", STAFF),
+    "teaching.instructor_remove": ("POST", STAFF),
+    "teaching.index": ("GET", TEACHERS),
+    "teaching.learners": ("GET", TEACHERS),
+    "teaching.queue": ("GET", TEACHERS),
+    "teaching.grade": ("GET POST", TEACHERS),  # the world person's essay, waiting for a grade
+    # Only the course's learners read and ask (the world person); its teachers read and answer.
+    "teaching.lesson_questions": ("GET", TEACHERS),
+    "teaching.ask": ("POST", NOBODY),
+    "teaching.answer": ("POST", TEACHERS),
+    "teaching.hide": ("POST", TEACHERS),
+    # Browser authoring (rule courses.edit). "slug" is the world's synced course: read-only,
+    # exported; "authored" a published browser course whose edits a POST may make.
+    "authoring.index": ("GET", STAFF),
+    "authoring.new": ("GET POST", STAFF),
+    "authoring.course": ("GET", TEACHERS),  # the world course: read-only for its teachers too
+    "authoring.export": ("GET", TEACHERS),
+    "authoring.import_zip": ("POST", STAFF),
+    "authoring.settings": ("GET POST", STAFF),
+    "authoring.lesson_new": ("GET POST", STAFF),
+    "authoring.lesson_edit": ("GET POST", STAFF),
+    "authoring.preview": ("POST", STAFF),  # the live preview (JavaScript); empty: 400
+    "authoring.lesson_move": ("POST", STAFF),
+    "authoring.lesson_delete": ("POST", STAFF),
+    "authoring.image_upload": ("POST", STAFF),
+    "authoring.image_delete": ("POST", STAFF),
+    "authoring.draft_file": ("GET", STAFF),
+    "authoring.media": ("GET", PUBLIC),  # as courses.asset: a published course's image
+    "authoring.quiz": ("GET POST", STAFF),
+    "authoring.publish": ("POST", STAFF),
+    "authoring.version": ("GET", STAFF),
+    "authoring.version_zip": ("GET", STAFF),
+    "authoring.rollback": ("POST", STAFF),
 }
 
 # The people around the world's action item, and which action routes each may use.
@@ -352,6 +395,17 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
     )
     correction = corrections.ask(person, "position", "Guru Ahli Madya", "", utcnow())
     ai_entry = make_ai_use(unit, people["head"], dpia=True)
+    authored = _authored_course(tmp_path / "courses" / "kursus-uji")
+    write_course(tmp_path / "courses", slug="esai", lessons=1, gift=ESSAY_GIFT)
+    sync(tmp_path / "courses")
+    essay_course = db.session.scalar(select(Course).where(Course.slug == "esai"))
+    essay = next(
+        aq for aq in essay_attempt(person, essay_course).questions if aq.question.name == "Esai"
+    )
+    instructor = make_user(unit=bkd, roles={"learner", "instructor"})
+    for taught in (course, essay_course):
+        teaching.assign_instructor(taught, instructor, None, utcnow())
+    asked = questions.ask(enrollment, lesson, person, "Apa maksud JP?", False, utcnow())
     path, _ = paths.require_path(
         "Jalur Pimpinan", [course], ["JPT"], date(2030, 1, 31), by=None, now=utcnow()
     )
@@ -377,9 +431,23 @@ def _build_world(app: Flask, db, tmp_path: Path) -> dict:
         "path_id": path.id,
         "correction_id": correction.id,
         "entry_id": ai_entry.id,
+        "instructor_id": instructor.id,
+        "answer_id": essay.id,
+        "question_id": asked.id,
+        "authored": authored,
+        "number": 1,
         "report": "enrolments",
         "fmt": "csv",
     }
+
+
+def _authored_course(folder: Path) -> str:
+    """A browser course made from a copy of a course folder (its image too), published once."""
+    files = bundle.folder_files(folder)
+    draft, problems = authoring.import_zip(bundle.to_zip("kursus-peramban", files), None, utcnow())
+    assert not problems, problems
+    authoring.publish(draft, None, utcnow())
+    return draft.slug
 
 
 def _pending_import() -> str:
@@ -500,11 +568,20 @@ def test_every_row_names_known_roles():
         assert allowed in (PUBLIC, NOT_CONFIGURED) or set(allowed) <= known, endpoint
 
 
+def _login(login_as, db, world: dict, role: str) -> None:
+    """Sign in as ``role``: the world's instructor (who teaches its courses) for "instructor"."""
+    from lms.accounts.models import User
+
+    if role == "instructor":
+        login_as(db.session.get(User, world["instructor_id"]))
+    elif role != "anonymous":
+        login_as(role)
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("endpoint", "method"), CASES)
-def test_route_for_role(app, client, login_as, world, endpoint, method, role):
-    if role != "anonymous":
-        login_as(role)
+def test_route_for_role(app, client, login_as, db, world, endpoint, method, role):
+    _login(login_as, db, world, role)
     for url in _urls(app, endpoint, method, world):
         response = _open(client, url, method)
         _check(app, response, url, endpoint, method, EXPECTED[endpoint][1], role)
