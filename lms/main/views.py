@@ -115,6 +115,7 @@ NAV: list[tuple[str, object, str]] = [
     ("accounts.users", _l("Pegawai"), "users.list"),
     ("org.units", _l("Unit Kerja"), "units.list"),
     ("assignments.index", _l("Penugasan"), "assignments.manage"),
+    ("teaching.index", _l("Pengajaran"), "grading.queue"),
     ("reports.index", _l("Laporan"), "reports.view"),
     ("reminders.admin", _l("Pengingat"), "reminders.admin"),
 ]
