@@ -289,10 +289,16 @@ def remove_file(draft: CourseDraft, name: str, now: datetime) -> None:
 
 
 def check(draft: CourseDraft, files: Files | None = None):
-    """(course source or None, problems) of the draft, by the checks of ``courses check``."""
-    return bundle.check_files(
-        draft.slug, draft_files(draft) if files is None else files, asset_url=media_url
-    )
+    """(course source or None, problems) of the draft, by the checks of ``courses check``;
+    a broken quiz.gift lists every problem, not only the first one the loader stops at."""
+    files = draft_files(draft) if files is None else files
+    source, problems = bundle.check_files(draft.slug, files, asset_url=media_url)
+    gift = f"{draft.slug}/{QUIZ_FILE}"
+    if any(p.file == gift for p in problems):
+        text = files.get(QUIZ_FILE, b"").decode("utf-8", "replace")
+        extra = [p for p in quiz_problems(draft.slug, text) if p not in problems]
+        problems = sorted([*problems, *extra], key=lambda p: (p.file, p.line))
+    return source, problems
 
 
 def publish(

@@ -219,3 +219,10 @@ def test_a_learner_completes_a_browser_course(db):
         courses.complete_lesson(enrollment, lesson, utcnow())
     assert enrollment.completed_at is not None and enrollment.certificate is not None
     assert db.session.scalar(select(func.count(Publication.id))) == 1
+
+
+def test_the_draft_check_lists_every_quiz_problem(db):
+    draft = authored(db, gift=None)
+    services.save_quiz(draft, "::A:: satu {=a ~b\n\n::B:: dua {#abc}\n\n::C:: tiga {T}\n", utcnow())
+    _source, problems = services.check(draft)
+    assert [p.line for p in problems if p.file == "etika-ai/quiz.gift"] == [1, 3]
