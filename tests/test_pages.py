@@ -85,6 +85,11 @@ def pages(app, db, client, tmp_path):
         f"/ai/entries/{entry.id}/links",
         "/ai/overview",
         "/registri-ai",
+        "/teaching",
+        "/grading",
+        f"/courses/{course.slug}/instructors",
+        f"/courses/{course.slug}/learners",
+        f"/courses/{course.slug}/lessons/materi-1/questions",
         "/authoring",
         f"/authoring/{course.slug}",
     ]
