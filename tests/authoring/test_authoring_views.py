@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from lms.authoring import services
 from lms.authoring.models import CourseDraft
@@ -193,3 +193,35 @@ def test_live_preview_answers_the_rendered_sanitised_fragment(client, login_as):
     assert page.status_code == 200 and "<strong>tebal</strong>" in html
     assert "<script>" not in html and 'id="pratinjau"' in html
     assert services.find_lesson(services.find_draft("etika-ai"), "t") is None
+
+
+def statements_of(db, fn) -> int:
+    """How many SQL statements ``fn()`` runs."""
+    seen = []
+
+    def count(*args):
+        seen.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_editor_page_takes_as_many_statements_for_many_lessons_as_for_few(client, login_as, db):
+    login_as("hr")
+    make_course(client)
+    add = "/authoring/etika-ai/lessons/new"
+
+    def overview():
+        assert client.get("/authoring/etika-ai").status_code == 200
+
+    client.post(add, data={"title": "Satu", "body": "Isi.", "save": "1"})
+    client.post("/authoring/etika-ai/publish")
+    few = statements_of(db, overview)
+    for n in range(6):
+        client.post(add, data={"title": f"Materi {n}", "body": "Isi.", "save": "1"})
+    client.post("/authoring/etika-ai/publish")
+    assert statements_of(db, overview) == few
