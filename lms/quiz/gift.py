@@ -51,7 +51,8 @@ Decisions where Moodle leaves room:
 
 :func:`read_gift` gives every item as Moodle reads it. :func:`parse_gift` gives what a quiz
 bank stores: descriptions ride on the question after them (``intro``; after the last
-question, ``outro`` of that question), and essays are refused until people can grade them.
+question, ``outro`` of that question); essays are refused unless the caller passes
+``essays=True``, as course banks do (a person grades them: lms/teaching).
 """
 
 from __future__ import annotations
