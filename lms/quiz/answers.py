@@ -96,14 +96,14 @@ def clean(question: Any, response: Any) -> dict | None:
     kind = question.type
     if kind == "multichoice":
         choice = response.get("choice")
-        ok = isinstance(choice, int) and 0 <= choice < len(data["answers"])
+        ok = type(choice) is int and 0 <= choice < len(data["answers"])  # not a bool
         return {"choice": choice} if ok else None
     if kind == "multiresponse":
         picks = response.get("choices")
         if not isinstance(picks, list):
             return None
         size = len(data["answers"])
-        kept = sorted({c for c in picks if isinstance(c, int) and 0 <= c < size})
+        kept = sorted({c for c in picks if type(c) is int and 0 <= c < size})
         return {"choices": kept} if kept else None
     if kind == "truefalse":
         value = response.get("value")

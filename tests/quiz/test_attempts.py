@@ -424,3 +424,19 @@ def test_hr_uploads_gift_bank_and_errors_name_the_line(client, login_as, course,
 def test_learner_cannot_change_quiz_settings(client, login_as, course):
     login_as("learner")
     assert client.get(f"/courses/{course.slug}/quiz/settings").status_code == 403
+
+
+def test_services_drop_answers_the_question_does_not_offer(db, enrollment):
+    attempt = services.start_attempt(enrollment, T0)
+    q = by_name(attempt)
+    answers = {
+        q["Q1 Pilihan"].position: {"choice": 99},
+        q["Q2 Benar salah"].position: {"value": "yes"},
+        q["Q3 Banyak jawaban"].position: {"choices": [0, 42, "x"]},
+        q["Q6 Jodohkan"].position: {"pairs": {"0": "bukan pilihan", "9": "jam pelajaran"}},
+        99: {"choice": 0},
+    }
+    services.submit_attempt(attempt, answers, T0)
+    assert q["Q1 Pilihan"].response is None and q["Q2 Benar salah"].response is None
+    assert q["Q3 Banyak jawaban"].response == {"choices": [0]}
+    assert q["Q6 Jodohkan"].response is None

@@ -131,3 +131,22 @@ def test_question_text_is_escaped_and_cleaned(client, login_as, db, course, inst
     page = client.get(url(course)).get_data(as_text=True)
     assert "<img src=x" not in page
     assert "&lt;img src=x onerror=" in page
+
+
+def test_the_questions_page_does_not_query_per_question(client, login_as, db, course, instructor):
+    from tests.teaching.test_grading import statements
+
+    def ask_and_answer(n):
+        for i in range(n):
+            ask(client, login_as, learner_of(course, db), course, f"Pertanyaan {i}")
+            login_as(instructor)
+            client.post(f"/questions/{question_id(db)}/answer", data={"body": "Jawaban."})
+
+    ask_and_answer(1)
+    login_as(instructor)
+    statements(db, client, url(course))
+    before = statements(db, client, url(course))
+    ask_and_answer(3)
+    login_as(instructor)
+    statements(db, client, url(course))
+    assert statements(db, client, url(course)) == before
