@@ -13,3 +13,12 @@ _signals = Namespace()
 #: A person signed in. Sender: the ``User``; keyword arguments ``method`` ("password", "sso",
 #: "activation", "reset") and ``now`` (UTC).
 signed_in = _signals.signal("signed-in")
+
+#: People were placed: created, moved to another unit or position, reactivated, or imported.
+#: Sender: ``None``; keyword arguments ``user_ids`` (the people placed) and ``now`` (UTC). Sent
+#: after a flush, inside the transaction that placed them, so receivers' work commits with it.
+people_placed = _signals.signal("people-placed")
+
+#: A unit moved under another parent, its sub-units and their people with it. Sender: the
+#: ``Unit`` (paths already rewritten, flushed); keyword argument ``now`` (UTC).
+unit_moved = _signals.signal("unit-moved")

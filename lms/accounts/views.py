@@ -45,6 +45,7 @@ from lms.limits import limit_login, limit_login_account
 from lms.org.services import unit_choices
 from lms.pagination import paginate
 from lms.policy import authorize, can
+from lms.signals import people_placed
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -261,19 +262,17 @@ def user_new():
             user = services.create_user(full_name=form.full_name.data, roles=roles)
             _apply(form, user)
             temporary = services.reset_password(user)
-            _inherit_assignments()
+            _placed(user)
             _audit("account.create", user, roles=sorted(roles))
             db.session.commit()
             return _show_temporary_password(user, temporary, created=True)
     return render_template("accounts/user_form.html", form=form, user=None)
 
 
-def _inherit_assignments() -> None:
-    """A person who is new, moved or reactivated takes on the assignments of their unit."""
-    from lms.assignments.services import apply_assignments
-
+def _placed(user: User) -> None:
+    """Say that ``user`` was placed (new, moved or reactivated): they owe what their unit does."""
     db.session.flush()
-    apply_assignments(utcnow())
+    people_placed.send(None, user_ids=[user.id], now=utcnow())
 
 
 def _get_user(user_id: int) -> User:
@@ -303,7 +302,7 @@ def user_edit(user_id: int):
                     _audit("account.roles_change", user, before=sorted(user.roles),
                            after=sorted(roles))  # fmt: skip
                 user.set_roles(roles)
-                _inherit_assignments()
+                _placed(user)
                 db.session.commit()
                 flash(_("Data %(name)s telah disimpan.", name=user.full_name), "success")
                 return redirect(url_for("accounts.user_edit", user_id=user.id))
@@ -333,7 +332,7 @@ def user_set_active(user_id: int):
         flash(_("Anda tidak dapat menonaktifkan akun Anda sendiri."), "error")
     else:
         services.set_active(user, activate)
-        _inherit_assignments()
+        _placed(user)
         _audit("account.reactivate" if activate else "account.deactivate", user)
         db.session.commit()
         if activate:

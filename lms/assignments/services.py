@@ -30,22 +30,27 @@ class AssignmentError(ValueError):
     """An assignment that cannot be made; the message says why in Indonesian."""
 
 
-def learners() -> Select:
-    """Active people who hold the learner role: everyone an assignment can cover."""
-    return (
+def learners(people: Select | None = None) -> Select:
+    """Active people who hold the learner role: everyone an assignment can cover.
+
+    ``people`` (a select of user ids) narrows it to some people, e.g. those just placed.
+    """
+    query = (
         select(User.id, User.unit_id, User.position_type)
         .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.LEARNER.value))
         .where(User.active.is_(True))
     )
+    return query if people is None else query.where(User.id.in_(people))
 
 
-def coverage(assignments: Select | None = None) -> Select:
+def coverage(assignments: Select | None = None, people: Select | None = None) -> Select:
     """(assignment_id, course_id, user_id, deadline, created_at) for every person covered.
 
     ``assignments`` narrows the assignments considered (a select of ids); by default every
-    live assignment of a live course. One UNION ALL of three joins, whatever the numbers.
+    live assignment of a live course. ``people`` narrows the people (a select of user ids).
+    One UNION ALL of three joins, whatever the numbers.
     """
-    people = learners().subquery("people")
+    people = learners(people).subquery("people")
     live = [Assignment.cancelled_at.is_(None), Course.retired_at.is_(None)]
     if assignments is not None:
         live.append(Assignment.id.in_(assignments))
@@ -81,13 +86,13 @@ def coverage(assignments: Select | None = None) -> Select:
     return union_all(everyone, by_unit, by_position)
 
 
-def assigned_deadlines() -> Select:
+def assigned_deadlines(people: Select | None = None) -> Select:
     """(user_id, course_id, deadline, assigned_at): each person's earliest deadline per course.
 
     A person covered twice for one course owes it by the earlier deadline; ``assigned_at`` is
     when the first covering assignment was made (UTC).
     """
-    cov = coverage().subquery("coverage")
+    cov = coverage(people=people).subquery("coverage")
     return select(
         cov.c.user_id,
         cov.c.course_id,
@@ -96,13 +101,13 @@ def assigned_deadlines() -> Select:
     ).group_by(cov.c.user_id, cov.c.course_id)
 
 
-def mandatory_for_everyone() -> Select:
+def mandatory_for_everyone(people: Select | None = None) -> Select:
     """(user_id, course_id, deadline): mandatory courses with a course.toml deadline, per learner.
 
     Only courses HR has not assigned: those still bind every learner, as they did before
     assignments existed (once assigned, the assignments say who owes them).
     """
-    people = learners().subquery("everyone")
+    people = learners(people).subquery("everyone")
     has_assignment = exists().where(
         Assignment.course_id == Course.id, Assignment.cancelled_at.is_(None)
     )
@@ -118,16 +123,16 @@ def mandatory_for_everyone() -> Select:
     )
 
 
-def owed_courses() -> Select:
+def owed_courses(people: Select | None = None) -> Select:
     """(user_id, course_id, deadline): every course someone owes, with its earliest deadline.
 
     Assigned courses, plus mandatory courses due for everyone (:func:`mandatory_for_everyone`).
     :func:`apply_assignments` turns each into an enrolment carrying the deadline.
     """
-    assigned = assigned_deadlines().subquery("assigned")
+    assigned = assigned_deadlines(people).subquery("assigned")
     return union_all(
         select(assigned.c.user_id, assigned.c.course_id, assigned.c.deadline),
-        mandatory_for_everyone(),
+        mandatory_for_everyone(people),
     )
 
 
@@ -159,14 +164,15 @@ def _insert_missing(owed: Select, now: datetime) -> int:
     return len(db.session.scalars(statement.returning(Enrollment.id)).all())
 
 
-def _set_deadlines(course_ids: Select | None) -> None:
+def _set_deadlines(course_ids: Select | None, people: Select | None = None) -> None:
     """Write each enrolment's owed deadline (earliest one, or empty): one UPDATE ... FROM.
 
     Enrolments are left-joined to what is owed (grouped per pair) and only those whose stored
     deadline differs are touched, so a second run writes nothing. ``course_ids`` narrows it to
-    the enrolments of some courses (every assignment of a course counts towards its deadline).
+    the enrolments of some courses (every assignment of a course counts towards its deadline),
+    ``people`` to the enrolments of some people (a select of user ids).
     """
-    owed = owed_courses().subquery("owed")
+    owed = owed_courses(people).subquery("owed")
     wanted = select(owed.c.user_id, owed.c.course_id, func.min(owed.c.deadline).label("deadline"))
     if course_ids is not None:
         wanted = wanted.where(owed.c.course_id.in_(course_ids))
@@ -182,6 +188,8 @@ def _set_deadlines(course_ids: Select | None) -> None:
     )
     if course_ids is not None:
         changed = changed.where(current.course_id.in_(course_ids))
+    if people is not None:
+        changed = changed.where(current.user_id.in_(people))
     changed = changed.subquery("changed")
     db.session.execute(
         update(Enrollment)
@@ -191,31 +199,34 @@ def _set_deadlines(course_ids: Select | None) -> None:
     )
 
 
-def apply_assignments(now: datetime, only: list[int] | None = None) -> int:
+def apply_assignments(
+    now: datetime, only: list[int] | None = None, people: Select | None = None
+) -> int:
     """Make every owed course an enrolment, with the deadline it is owed by.
 
     Enrols everyone covered by a live assignment (source "assigned") and, for mandatory courses
     with a course.toml deadline that nobody assigned, every learner (source "mandatory"); then
     sets each enrolment's ``deadline`` (cleared when nothing is owed any more, e.g. after a
-    cancellation). ``only`` limits the work to some new assignments (and their courses).
+    cancellation). ``only`` limits the work to some new assignments (and their courses);
+    ``people`` (a select of user ids) to some people, e.g. those just placed in a unit.
 
     Set-based: one INSERT and one UPDATE for 100,000 people. Returns how many were enrolled.
     Safe to run any time and twice (the unique key, NOT EXISTS and IS DISTINCT FROM make it
     idempotent).
     """
     ids = select(Assignment.id).where(Assignment.id.in_(only)) if only is not None else None
-    cov = coverage(ids).subquery("c")
+    cov = coverage(ids, people).subquery("c")
     owed = select(cov.c.user_id, cov.c.course_id, literal("assigned").label("source"))
     courses = None
     if only is None:
-        everyone = mandatory_for_everyone().subquery("m")
+        everyone = mandatory_for_everyone(people).subquery("m")
         owed = union_all(
             owed, select(everyone.c.user_id, everyone.c.course_id, literal("mandatory"))
         )
     else:
         courses = select(Assignment.course_id).where(Assignment.id.in_(only))
     made = _insert_missing(owed, now)
-    _set_deadlines(courses)
+    _set_deadlines(courses, people)
     db.session.flush()
     return made
 

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from lms.assignments import services
+# receivers: imported to connect them to the signals of features that place people
+from lms.assignments import receivers, services  # noqa: F401
 from lms.assignments.forms import AssignmentForm, CancelForm
 from lms.assignments.models import Assignment
 from lms.courses.models import Course

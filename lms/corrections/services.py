@@ -15,7 +15,6 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import Role, User, UserRole
 from lms.accounts.services import email_taken
-from lms.assignments.services import apply_assignments
 from lms.audit.services import record
 from lms.corrections.models import CorrectionRequest
 from lms.extensions import db
@@ -25,6 +24,7 @@ from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
 from lms.reminders.rules import Due
 from lms.reminders.services import record as queue_notifications
+from lms.signals import people_placed
 
 #: The fields a person may ask to correct, with their labels. NIP, employment and rank come
 #: from the personnel system (SIASN/SIMPEG) and are corrected there.
@@ -135,7 +135,7 @@ def accept(request: CorrectionRequest, by: User, now: datetime, *, ip: str | Non
     db.session.flush()
     if request.field == "unit":
         # A person who moved takes on the assignments of their new unit, as after HR's form.
-        apply_assignments(now)
+        people_placed.send(None, user_ids=[user.id], now=now)
     record(by, "correction.accept", f"user:{user.id}", now=now, ip=ip,
            request=request.id, field=request.field)  # fmt: skip
     _notify(request, now)

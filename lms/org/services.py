@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 
 from lms.extensions import db
 from lms.org.models import Unit
+from lms.signals import unit_moved
 
 
 class UnitError(ValueError):
@@ -22,8 +25,11 @@ def create_unit(name: str, parent: Unit | None = None, **fields) -> Unit:
     return unit
 
 
-def move_unit(unit: Unit, new_parent: Unit | None) -> None:
-    """Put ``unit`` (with its sub-units) under ``new_parent``, rewriting the paths in one update."""
+def move_unit(unit: Unit, new_parent: Unit | None, now: datetime) -> None:
+    """Put ``unit`` (with its sub-units) under ``new_parent``, rewriting the paths in one update.
+
+    Sends :data:`lms.signals.unit_moved` once moved (its people may owe other courses now).
+    """
     from lms.i18n import gettext as _
 
     if new_parent is not None and new_parent.is_within(unit):
@@ -41,6 +47,7 @@ def move_unit(unit: Unit, new_parent: Unit | None) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire_all()
+    unit_moved.send(unit, now=now)
 
 
 def subtree_ids(unit: Unit) -> list[int]:

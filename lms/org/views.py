@@ -10,6 +10,7 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import gettext as _
+from lms.i18n import utcnow
 from lms.org import services
 from lms.org.forms import UnitForm
 from lms.org.models import Unit
@@ -111,7 +112,7 @@ def unit_edit(unit_id: int):
         else:
             parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
             try:
-                services.move_unit(unit, parent)
+                services.move_unit(unit, parent, utcnow())
             except services.UnitError as exc:
                 db.session.rollback()
                 form.parent_id.errors.append(str(exc))
@@ -120,11 +121,6 @@ def unit_edit(unit_id: int):
                 unit.short_name = form.short_name.data or None
                 unit.code = form.code.data or None
                 services.set_head(unit, db.session.get(User, form.head_id.data))
-                # A moved unit's people take on the assignments of their new parent units.
-                from lms.assignments.services import apply_assignments
-                from lms.i18n import utcnow
-
-                apply_assignments(utcnow())
                 db.session.commit()
                 flash(_("Unit %(name)s telah disimpan.", name=unit.name), "success")
                 return redirect(url_for("org.units"))

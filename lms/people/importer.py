@@ -33,6 +33,7 @@ from lms.i18n import gettext as _
 from lms.org.models import Unit
 from lms.org.services import create_unit
 from lms.people.reading import ImportFileError, Table, read_table
+from lms.signals import people_placed
 from lms.tabular import cell_text, parse_day
 
 __all__ = ["ImportFileError", "Plan", "Problem", "apply", "prepare"]
@@ -676,6 +677,7 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
     def unit(value: int | None) -> int | None:
         return unit_ids[value] if value is not None and value < 0 else value
 
+    placed: list[int] = []
     if plan.inserts:
         rows = [
             {
@@ -690,13 +692,14 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
             for row in plan.inserts
         ]
         if db.session.get_bind().dialect.name == "postgresql":
-            _insert_people_postgresql(rows)
+            placed.extend(_insert_people_postgresql(rows))
         else:
             ids = db.session.scalars(
                 insert(User).returning(User.id, sort_by_parameter_order=True), rows
             ).all()
             roles = [{"user_id": i, "role": Role.LEARNER.value} for i in ids]
             db.session.execute(insert(UserRole), roles)
+            placed.extend(ids)
     if plan.updates:
         rows = [
             {
@@ -709,6 +712,7 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
             for row in plan.updates
         ]
         db.session.execute(update(User), rows)
+        placed.extend(row["id"] for row in plan.updates)
     if plan.deactivations:
         db.session.execute(
             update(User),
@@ -724,16 +728,15 @@ def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
             ],
         )
     db.session.flush()
-    # People who are new or moved take on the assignments of their units, in the same
-    # transaction: the import and its enrolments are saved together or not at all.
-    from lms.assignments.services import apply_assignments
-
-    enrolled = apply_assignments(now)
+    # People who are new or moved take on the assignments of their units (assignments listen),
+    # in the same transaction: the import and its enrolments are saved together or not at all.
+    replies = people_placed.send(None, user_ids=placed, now=now)
+    enrolled = sum(made for _receiver, made in replies if isinstance(made, int))
     db.session.expire_all()
     return {**plan.counts(), "assigned_enrolments": enrolled}
 
 
-def _insert_people_postgresql(rows: list[dict]) -> None:
+def _insert_people_postgresql(rows: list[dict]) -> list[int]:
     """Insert people and their learner role with one statement each, from column arrays.
 
     psycopg parses the placeholders of a statement in Python and caches only small statements,
@@ -750,10 +753,13 @@ def _insert_people_postgresql(rows: list[dict]) -> None:
     statement = text(
         f"INSERT INTO users ({', '.join(columns)}) SELECT * FROM unnest({arrays}) RETURNING id"  # noqa: S608
     )
-    ids = db.session.scalars(statement, {name: [row[name] for row in rows] for name in columns})
+    ids = list(
+        db.session.scalars(statement, {name: [row[name] for row in rows] for name in columns})
+    )
     db.session.execute(
         text(
             "INSERT INTO user_roles (user_id, role) SELECT unnest(CAST(:ids AS INTEGER[])), :role"
         ),
-        {"ids": list(ids), "role": Role.LEARNER.value},
+        {"ids": ids, "role": Role.LEARNER.value},
     )
+    return ids
