@@ -121,7 +121,7 @@ def test_cli_check_and_sync(app, db, tmp_path):
     result = runner.invoke(args=["lms", "courses", "sync", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "Baru: 1" in result.output
-    (tmp_path / "kursus-uji" / "quiz.gift").write_text("::Q:: Esai {}\n")
+    (tmp_path / "kursus-uji" / "quiz.gift").write_text("::Q:: Rusak {=a ~b\n")  # no closing brace
     bad = runner.invoke(args=["lms", "courses", "check", str(tmp_path)])
     assert bad.exit_code == 1
     assert "kursus-uji/quiz.gift:1:" in bad.output
