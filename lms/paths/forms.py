@@ -40,7 +40,8 @@ class PathForm(BaseForm):
 
     def validate_steps(self, field) -> None:
         chosen = self.chosen()
-        allowed = {choice.value for choice in self.steps.entries[0].choices if choice.value}
+        choices = self.steps.entries[0].choices or []  # none set: a form made without its view
+        allowed = {choice.value for choice in choices if choice.value}
         if not chosen:
             raise ValidationError(_l("Pilih paling sedikit satu kursus."))
         if len(set(chosen)) != len(chosen):
