@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -42,6 +52,15 @@ class Attempt(db.Model):
     __table_args__ = (
         UniqueConstraint("enrollment_id", "number"),
         Index("ix_attempts_course_submitted", "course_id", "submitted_at"),
+        # One open attempt per person and quiz, kept by the database: two starts at once
+        # cannot both insert (the loser takes the winner's attempt).
+        Index(
+            "uq_attempts_one_open",
+            "enrollment_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
