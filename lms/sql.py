@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from sqlalchemy import Date, Integer, String, cast, func, literal, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
@@ -15,3 +18,35 @@ def insert_or_ignore(table):
     """
     module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()
+
+
+def as_text(value):
+    """``value`` (a column or a Python value) as SQL text, for building keys in a query."""
+    if isinstance(value, str):
+        return literal(value, String)
+    if isinstance(value, int | float):
+        return literal(str(value), String)
+    return cast(value, String)
+
+
+def concat(*parts):
+    """The SQL text ``part1 || part2 || ...``; columns are cast to text (both databases)."""
+    texts = [as_text(p) for p in parts]
+    result = texts[0]
+    for part in texts[1:]:
+        result = result.concat(part)
+    return result
+
+
+def days_since(day: date, column):
+    """Whole days from the date ``column`` to ``day`` (``day - column``) as an integer."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return cast(literal(day, Date) - column, Integer)
+    return cast(func.julianday(literal(day.isoformat())) - func.julianday(column), Integer)
+
+
+def wib_day_text(column):
+    """The WIB calendar day (``YYYYMMDD``) of a naive-UTC timestamp ``column``, as text."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column + literal_column("interval '7 hours'"), "YYYYMMDD")
+    return func.strftime("%Y%m%d", column, "+7 hours")

@@ -20,15 +20,17 @@ from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
 from lms.reminders.rules import (
-    DIGEST_SECTIONS,
+    DIGEST_TABLES,
     HR_SECTIONS,
     Due,
-    _heads_by_unit,
-    before_window,
-    escalation_head,
+    escalated_to,
+    escalation_table,
+    fresh,
     overdue_period,
     rule,
+    windows,
 )
+from lms.sql import concat, days_since
 
 
 def _open_items(today: date):
@@ -50,34 +52,38 @@ def _item_url(item_id: int) -> str:
     _l("7 dan 1 hari sebelum tenggat, kepada penanggung jawab butir rencana aksi."),
 )
 def action_due(now: datetime) -> Iterator[Due]:
-    """An action item due in 7 days and in 1 day: to its owner."""
+    """An action item due in 7 days and in 1 day: to its owner (new keys only, one query per
+    window)."""
     today = wib_today(now)
-    thresholds = current_app.config["REMIND_ACTION_DAYS"]
-    horizon = today + timedelta(days=max(thresholds))
-    items = db.session.scalars(
-        _open_items(today).where(ActionItem.due_date >= today, ActionItem.due_date <= horizon)
-    )
-    for item in items:
-        days_left = (item.due_date - today).days
-        window = before_window(days_left, thresholds)
-        if window is None:
-            continue
-        yield Due(
-            item.owner_id,
-            f"action_due:u{item.owner_id}:i{item.id}:d{window}",
-            "action",
-            "action_due",
-            _("Tenggat rencana aksi: %(title)s", title=item.title),
-            _(
-                "Butir rencana aksi %(title)s bertenggat %(date)s (%(n)d hari lagi). "
-                "Progres saat ini %(p)d%%. Laporkan progres dan bukti dukungnya di Sinau.",
-                title=item.title,
-                date=format_day(item.due_date),
-                n=days_left,
-                p=item.progress,
-            ),
-            _item_url(item.id),
+    for window, fewest, most in windows(current_app.config["REMIND_ACTION_DAYS"]):
+        key = concat("action_due:u", ActionItem.owner_id, ":i", ActionItem.id, f":d{window}")
+        rows = db.session.execute(
+            _open_items(today)
+            .where(
+                ActionItem.due_date >= today + timedelta(days=fewest),
+                ActionItem.due_date <= today + timedelta(days=most),
+                fresh(key),
+            )
+            .add_columns(key)
         )
+        for item, found_key in rows:
+            days_left = (item.due_date - today).days
+            yield Due(
+                item.owner_id,
+                found_key,
+                "action",
+                "action_due",
+                _("Tenggat rencana aksi: %(title)s", title=item.title),
+                _(
+                    "Butir rencana aksi %(title)s bertenggat %(date)s (%(n)d hari lagi). "
+                    "Progres saat ini %(p)d%%. Laporkan progres dan bukti dukungnya di Sinau.",
+                    title=item.title,
+                    date=format_day(item.due_date),
+                    n=days_left,
+                    p=item.progress,
+                ),
+                _item_url(item.id),
+            )
 
 
 @rule(
@@ -88,11 +94,16 @@ def action_due(now: datetime) -> Iterator[Due]:
 def action_overdue(now: datetime) -> Iterator[Due]:
     """An action item past its due date: weekly to its owner while it stays open."""
     today = wib_today(now)
-    for item in db.session.scalars(_open_items(today).where(ActionItem.due_date < today)):
+    period = overdue_period(days_since(today, ActionItem.due_date))
+    key = concat("action_overdue:u", ActionItem.owner_id, ":i", ActionItem.id, ":p", period)
+    rows = db.session.execute(
+        _open_items(today).where(ActionItem.due_date < today, fresh(key)).add_columns(key)
+    )
+    for item, found_key in rows:
         days_over = (today - item.due_date).days
         yield Due(
             item.owner_id,
-            f"action_overdue:u{item.owner_id}:i{item.id}:p{overdue_period(days_over)}",
+            found_key,
             "action",
             "action_overdue",
             _("Rencana aksi melewati tenggat: %(title)s", title=item.title),
@@ -113,31 +124,33 @@ def action_overdue(now: datetime) -> Iterator[Due]:
     _l("Sepekan sekali kepada kepala unit: butir yang lewat tenggat lebih dari 7 hari."),
 )
 def action_escalation(now: datetime) -> Iterator[Due]:
-    """An action item overdue more than 7 days: copied to the unit head, once a week."""
+    """An action item overdue more than 7 days: copied to the unit head, once a week (the chain
+    of heads joined in SQL, new keys only)."""
     today = wib_today(now)
     after = current_app.config["ESCALATE_HEAD_DAYS"]
-    heads = _heads_by_unit()
     cutoff = today - timedelta(days=after)
+    chain = escalation_table()
+    head, _seat = escalated_to(chain, ActionItem.owner_id)
+    period = overdue_period(days_since(today, ActionItem.due_date))
+    key = concat("action_escalation:u", head, ":i", ActionItem.id, ":p", period)
     rows = db.session.execute(
         _open_items(today)
-        .where(ActionItem.due_date < cutoff)
+        .join(chain, chain.c.unit_id == ActionItem.unit_id)
+        .where(ActionItem.due_date < cutoff, head.is_not(None), fresh(key))
         .with_only_columns(
             ActionItem.id,
             ActionItem.title,
-            ActionItem.unit_id,
-            ActionItem.owner_id,
             ActionItem.due_date,
             User.full_name,
+            head,
+            key,
         )
     )
-    for item_id, title, unit_id, owner_id, due, owner_name in rows:
-        head = escalation_head(unit_id, owner_id, heads)
-        if head is None:
-            continue
+    for item_id, title, due, owner_name, head_id, found_key in rows:
         days_over = (today - due).days
         yield Due(
-            head,
-            f"action_escalation:u{head}:i{item_id}:p{overdue_period(days_over)}",
+            head_id,
+            found_key,
             "escalation",
             "action_escalation",
             _("Rencana aksi tertunggak di unit Anda: %(title)s", title=title),
@@ -159,25 +172,30 @@ def action_escalation(now: datetime) -> Iterator[Due]:
         )
 
 
-def unit_action_figures(unit: Unit, today: date) -> dict:
-    """A unit's action plan (sub-units rolled up), for the head's weekly digest."""
-    rows = rollups(today, unit_ids=[unit.id])
-    if not rows or not rows[0].total:
-        return {}
-    r = rows[0]
-    line = _(
-        "Rencana aksi: %(total)d butir, %(accepted)d diterima, %(review)d menunggu tinjauan, "
-        "%(overdue)d melewati tenggat, rata-rata progres %(avg)d%%",
-        total=r.total,
-        accepted=r.accepted,
-        review=r.review,
-        overdue=r.overdue,
-        avg=round(r.average_progress or 0),
-    )
-    return {"lines": [line], "actions": {"accepted": r.accepted, "overdue": r.overdue}}
+def unit_action_table(units: list[Unit], today: date) -> dict[int, dict]:
+    """Each unit's action plan (sub-units rolled up), for the heads' weekly digests: one
+    grouped query for all of them."""
+    found = {}
+    for r in rollups(today, unit_ids=[u.id for u in units]):
+        if not r.total:
+            continue
+        line = _(
+            "Rencana aksi: %(total)d butir, %(accepted)d diterima, %(review)d menunggu "
+            "tinjauan, %(overdue)d melewati tenggat, rata-rata progres %(avg)d%%",
+            total=r.total,
+            accepted=r.accepted,
+            review=r.review,
+            overdue=r.overdue,
+            avg=round(r.average_progress or 0),
+        )
+        found[r.unit_id] = {
+            "lines": [line],
+            "actions": {"accepted": r.accepted, "overdue": r.overdue},
+        }
+    return found
 
 
-DIGEST_SECTIONS.append(unit_action_figures)
+DIGEST_TABLES.append(unit_action_table)
 
 
 def hr_action_lines(now: datetime) -> list[str]:

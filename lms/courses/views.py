@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.audit.services import record
 from lms.courses import jp, services
+from lms.courses import reminders as _reminders  # noqa: F401 - registers the course reminders
 from lms.courses.certificates import certificate_pdf
 from lms.courses.forms import RevokeForm
 from lms.courses.models import Certificate, Course, Enrollment, Lesson

@@ -9,26 +9,19 @@ from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 
 from lms.accounts.models import Role, User, UserRole
-from lms.courses.models import Course, Enrollment
+from lms.courses.models import Enrollment
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import to_wib, wib_today
 from lms.org.models import Unit
 from lms.reminders.models import Notification
-from lms.reminders.rules import (
-    DIGEST_SECTIONS,
-    HR_SECTIONS,
-    Due,
-    _not_completed,
-    iso_week,
-    obligations,
-    rule,
-)
+from lms.reminders.rules import DIGEST_SECTIONS, DIGEST_TABLES, HR_SECTIONS, Due, iso_week, rule
 from lms.reports import jp as jp_report
+from lms.sql import concat
 
 
 def month_name(day: date) -> str:
@@ -46,6 +39,23 @@ def people_with_role(role: Role) -> list[int]:
     )
 
 
+def _previous_digests(heads: list[int]) -> dict[int, dict | None]:
+    """Each head's latest weekly digest figures (to say what changed): one query."""
+    latest = (
+        select(Notification.user_id, func.max(Notification.id).label("id"))
+        .where(Notification.rule == "head_digest", Notification.user_id.in_(heads))
+        .group_by(Notification.user_id)
+        .subquery("latest")
+    )
+    return dict(
+        db.session.execute(
+            select(Notification.user_id, Notification.data).join(
+                latest, latest.c.id == Notification.id
+            )
+        ).all()
+    )
+
+
 def digest_due(now: datetime) -> bool:
     """Whether this week's digest time (Monday 07.00 WIB by default) has come."""
     local = to_wib(now)
@@ -55,44 +65,11 @@ def digest_due(now: datetime) -> bool:
     return local.hour >= config["DIGEST_HOUR"]
 
 
-def unit_training_figures(unit: Unit, today: date) -> dict:
-    """Active people in a unit's subtree and, per course they owe (an enrolment with a
-    deadline, as in the reports), how many owe it and how many finished it: one grouped query."""
-    people = (
-        select(User.id)
-        .join(Unit, Unit.id == User.unit_id)
-        .where(Unit.path.startswith(unit.path, autoescape=True), User.active.is_(True))
-    )
-    total = db.session.scalar(select(func.count()).select_from(people.subquery()))
-    figures = {"people": total, "courses": {}}
-    rows = db.session.execute(
-        select(
-            Course.slug,
-            Course.title,
-            func.count(Enrollment.id),
-            func.count(Enrollment.completed_at),
-        )
-        .join(Course, Course.id == Enrollment.course_id)
-        .where(
-            Course.retired_at.is_(None),
-            Enrollment.deadline.is_not(None),
-            Enrollment.user_id.in_(people),
-        )
-        .group_by(Course.id, Course.slug, Course.title)
-        .order_by(Course.title)
-    )
-    for slug, title, owed, done in rows:
-        figures["courses"][slug] = {"title": title, "owed": owed, "done": done}
-    return figures
-
-
-DIGEST_SECTIONS.insert(0, unit_training_figures)  # the courses come first in the digest
-
-
 @rule(
     "head_digest",
     _l("Ringkasan mingguan kepala unit"),
     _l("Senin pukul 07.00 WIB: penyelesaian kursus wajib dan rencana aksi unit yang dipimpin."),
+    last=True,
 )
 def head_digest(now: datetime) -> Iterator[Due]:
     """Monday 07.00 WIB: each unit head gets the unit's training and action plan status."""
@@ -100,21 +77,28 @@ def head_digest(now: datetime) -> Iterator[Due]:
         return
     today = wib_today(now)
     week = iso_week(today)
+    key = concat("head_digest:u", Unit.head_id, ":n", Unit.id, f":{week}")
     units = db.session.scalars(
-        select(Unit).join(User, User.id == Unit.head_id).where(User.active.is_(True))
+        select(Unit)
+        .join(User, User.id == Unit.head_id)
+        .where(User.active.is_(True), ~exists().where(Notification.key == key))
+        .order_by(Unit.id)
     ).all()
+    if not units:
+        return
+    tables = [table(units, today) for table in DIGEST_TABLES]
+    previous = _previous_digests([u.head_id for u in units])
     for unit in units:
         figures: dict = {"lines": []}
-        for section in DIGEST_SECTIONS:
-            found = section(unit, today)
+        for found in [t.get(unit.id, {}) for t in tables] + [
+            section(unit, today) for section in DIGEST_SECTIONS
+        ]:
+            found = dict(found)
             figures["lines"] += found.pop("lines", [])
             figures.update(found)
-        previous = db.session.scalar(
-            select(Notification.data)
-            .where(Notification.user_id == unit.head_id, Notification.rule == "head_digest")
-            .order_by(Notification.created_at.desc())
-            .limit(1)
-        )
+        previous_data = previous.get(unit.head_id)
+        figures.setdefault("people", 0)
+        figures.setdefault("courses", {})
         lines = [_("Pegawai aktif: %(n)d", n=figures["people"])]
         if not figures["courses"]:
             lines.append(
@@ -124,7 +108,9 @@ def head_digest(now: datetime) -> Iterator[Due]:
                 )
             )
         for slug, course in figures["courses"].items():
-            before = ((previous or {}).get(str(unit.id)) or {}).get("courses", {}).get(slug, {})
+            before = (
+                ((previous_data or {}).get(str(unit.id)) or {}).get("courses", {}).get(slug, {})
+            )
             change = course["done"] - before.get("done", course["done"])
             line = _(
                 "%(title)s: %(done)d dari %(owed)d pegawai selesai (%(pct)d%%)",
@@ -133,12 +119,12 @@ def head_digest(now: datetime) -> Iterator[Due]:
                 owed=course["owed"],
                 pct=round(100 * course["done"] / course["owed"]),
             )
-            if previous is not None:
+            if previous_data is not None:
                 line += " · " + _("%(change)+d dibanding pekan lalu", change=change)
             lines.append(line)
         lines += figures["lines"]
         actions = figures.get("actions")
-        before = ((previous or {}).get(str(unit.id)) or {}).get("actions")
+        before = ((previous_data or {}).get(str(unit.id)) or {}).get("actions")
         if actions and before:
             lines.append(
                 _(
@@ -148,7 +134,7 @@ def head_digest(now: datetime) -> Iterator[Due]:
             )
         yield Due(
             unit.head_id,
-            f"head_digest:u{unit.head_id}:n{unit.id}:{week}",
+            f"head_digest:u{unit.head_id}:n{unit.id}:{week}",  # as ``key`` above
             "digest",
             "head_digest",
             _("Ringkasan mingguan %(unit)s", unit=unit.name),
@@ -160,34 +146,11 @@ def head_digest(now: datetime) -> Iterator[Due]:
         )
 
 
-def hr_course_lines(now: datetime) -> list[str]:
-    """Mandatory courses overdue more than 30 days, by course: for HR's digest."""
-    today = wib_today(now)
-    after = current_app.config["ESCALATE_HR_DAYS"]
-    lines = []
-    for ob in obligations():
-        if ob.deadline is None or (today - ob.deadline).days <= after:
-            continue
-        n = db.session.scalar(select(func.count()).select_from(_not_completed(ob).subquery()))
-        if n:
-            lines.append(
-                _(
-                    "%(title)s: %(n)d pegawai belum selesai, lewat tenggat lebih dari %(d)d hari",
-                    title=ob.course.title,
-                    n=n,
-                    d=after,
-                )
-            )
-    return lines
-
-
-HR_SECTIONS.insert(0, hr_course_lines)
-
-
 @rule(
     "hr_digest",
     _l("Ringkasan mingguan BKD"),
     _l("Senin pukul 07.00 WIB, kepada BKD: tunggakan lebih dari 30 hari di seluruh provinsi."),
+    last=True,
 )
 def hr_digest(now: datetime) -> Iterator[Due]:
     """Weekly, for HR: what is overdue more than 30 days across the province."""
@@ -218,6 +181,7 @@ def hr_digest(now: datetime) -> Iterator[Due]:
     "hr_summary",
     _l("Ringkasan bulanan BKD"),
     _l("Awal bulan, kepada BKD: kursus yang diselesaikan dan JP yang diperoleh bulan lalu."),
+    last=True,
 )
 def hr_summary(now: datetime) -> Iterator[Due]:
     """Monthly, for HR: completions and JP across the province."""

@@ -1,27 +1,31 @@
-"""The reminder rules: each finds due work for everyone at once, with a few grouped queries.
+"""The reminder engine's side of a rule: what a rule returns, how it registers, and helpers.
 
-A rule returns :class:`Due` rows; the key (person, rule, subject, period) decides whether a
-reminder already exists. Periods are windows, not single days, so a run that was missed (the
-server was down at 07.00) still sends the reminder of that window later, and only once.
+Each feature keeps its rules in ``lms/<feature>/reminders.py`` and registers them with
+:func:`rule`. A rule finds its candidates set-based in SQL and leaves out, in that same query,
+the keys that exist already (:func:`fresh`): a run with nothing new reads and writes almost
+nothing. It yields either :class:`Batch` (the same words for everyone a select finds: created by
+one ``INSERT ... SELECT``) or :class:`Due` (words per row: rendered in Python, for new rows only).
+
+The key (person, rule, subject, period) decides whether a reminder already exists. Periods are
+windows, not single days, so a run that was missed (the server was down at 07.00) still sends
+the reminder of that window later, and only once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+from functools import wraps
 
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import Integer, Select, case, column, exists, func, select, values
 
-from lms.accounts.models import Role, User, UserRole
-from lms.courses.models import Course, Enrollment
 from lms.extensions import db
-from lms.i18n import format_day, to_wib, wib_today
-from lms.i18n import gettext as _
-from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
+from lms.reminders.models import Notification
 
 
 @dataclass
@@ -36,7 +40,23 @@ class Due:
     data: dict | None = field(default=None)
 
 
-Rule = Callable[[datetime], Iterator[Due]]
+@dataclass
+class Batch:
+    """One reminder with the same words for each row of ``people``.
+
+    ``people`` selects two columns, the person's id and the key (built in SQL with
+    :func:`lms.sql.concat`), and already leaves out existing keys (:func:`fresh`).
+    """
+
+    people: Select
+    category: str
+    rule: str
+    title: str
+    body: str
+    url: str
+
+
+Rule = Callable[[datetime], Iterator[Due | Batch]]
 RULES: dict[str, Rule] = {}
 
 
@@ -50,17 +70,69 @@ class RuleInfo:
 
 #: Rule name -> its Indonesian name and description (lazy strings: read in the page's language).
 RULE_INFO: dict[str, RuleInfo] = {}
+#: Steps run before the rules of a full run (name -> fn(now) returning a count), e.g. the
+#: courses' daily pass that enrols people their assignments now cover.
+BEFORE_RUN: dict[str, Callable[[datetime], int]] = {}
 
 
-def rule(name: str, label, about) -> Callable[[Rule], Rule]:
+#: Rules run after all others (the digests, which sum up), whatever the order of registration.
+LAST: set[str] = set()
+
+
+def rule(name: str, label, about, *, last: bool = False) -> Callable[[Rule], Rule]:
     """Register a rule with the name and the line the admin reads on the reminders page."""
 
     def register(fn: Rule) -> Rule:
         RULES[name] = fn
         RULE_INFO[name] = RuleInfo(label, about)
+        if last:
+            LAST.add(name)
         return fn
 
     return register
+
+
+def in_order() -> list[tuple[str, Rule]]:
+    """The rules in the order a run takes them: as registered, the ``last`` ones at the end."""
+    return sorted(RULES.items(), key=lambda item: item[0] in LAST)
+
+
+def fresh(key) -> object:
+    """The SQL condition "no reminder with this key exists yet" (``key`` a SQL expression)."""
+    return ~exists().where(Notification.key == key)
+
+
+# -- once per run ------------------------------------------------------------------------------
+
+_RUN: ContextVar[dict | None] = ContextVar("reminder_run", default=None)
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Within this block, functions marked :func:`once_per_run` compute their answer once."""
+    token = _RUN.set({})
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+def once_per_run(fn: Callable[[], object]) -> Callable[[], object]:
+    """Compute ``fn()`` once per reminder run (every call outside a run computes it afresh)."""
+
+    @wraps(fn)
+    def cached():
+        memo = _RUN.get()
+        if memo is None:
+            return fn()
+        if fn not in memo:
+            memo[fn] = fn()
+        return memo[fn]
+
+    return cached
+
+
+# -- windows and periods -----------------------------------------------------------------------
 
 
 def before_window(days_left: int, thresholds: list[int]) -> int | None:
@@ -72,240 +144,27 @@ def before_window(days_left: int, thresholds: list[int]) -> int | None:
     return None
 
 
-def overdue_period(days_over: int) -> int:
-    """Weekly while overdue: days 1..7 are period 0, 8..14 period 1, and so on."""
+def windows(thresholds: list[int]) -> Iterator[tuple[int, int, int]]:
+    """(window, fewest days left, most days left) of each window, for a query per window."""
+    for i, threshold in enumerate(thresholds):
+        following = thresholds[i + 1] if i + 1 < len(thresholds) else -1
+        yield threshold, following + 1, threshold
+
+
+def overdue_period(days_over):
+    """Weekly while overdue: days 1..7 are period 0, 8..14 period 1, and so on.
+
+    ``days_over`` may be a number or a SQL integer expression (then so is the answer).
+    """
     return (days_over - 1) // current_app.config["REMIND_OVERDUE_EVERY_DAYS"]
 
 
-def _learners():
-    """Active people who hold the learner role (a select of user ids)."""
-    return (
-        select(User.id)
-        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.LEARNER.value))
-        .where(User.active.is_(True))
-    )
+def iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
-@dataclass
-class Obligation:
-    """A mandatory course owed by a set of people by a deadline."""
-
-    course: Course
-    deadline: date | None
-    assigned_on: date
-    people: object  # a select of user ids
-
-
-def obligations() -> list[Obligation]:
-    """Courses people owe by a deadline, and who owes them.
-
-    A course HR has assigned is owed by the people its live assignments cover, each by their
-    earliest deadline: one obligation per (course, deadline), counted from the day the first
-    assignment with that deadline was made. A mandatory course of course.toml that has no
-    assignment stays owed by every learner by its own deadline. A mandatory course without a
-    deadline is owed by nobody (as in the reports): it is recommended until HR assigns it.
-    """
-    from lms.assignments.models import Assignment
-    from lms.assignments.services import assigned_deadlines
-
-    found: list[Obligation] = []
-    assigned = assigned_deadlines().subquery("assigned")
-    groups = db.session.execute(
-        select(Assignment.course_id, Assignment.deadline, func.min(Assignment.created_at))
-        .join(Course, Course.id == Assignment.course_id)
-        .where(Assignment.cancelled_at.is_(None), Course.retired_at.is_(None))
-        .group_by(Assignment.course_id, Assignment.deadline)
-        .order_by(Assignment.course_id, Assignment.deadline)
-    ).all()
-    courses = {
-        c.id: c
-        for c in db.session.scalars(select(Course).where(Course.id.in_({g[0] for g in groups})))
-    }
-    for course_id, deadline, first_at in groups:
-        people = select(assigned.c.user_id).where(
-            assigned.c.course_id == course_id, assigned.c.deadline == deadline
-        )
-        found.append(Obligation(courses[course_id], deadline, to_wib(first_at).date(), people))
-    mandatory = db.session.scalars(
-        select(Course).where(
-            Course.retired_at.is_(None),
-            Course.mandatory.is_(True),
-            Course.deadline.is_not(None),
-            Course.id.not_in(list(courses)),
-        )
-    ).all()
-    found += [
-        Obligation(c, c.deadline, to_wib(c.created_at).date(), _learners()) for c in mandatory
-    ]
-    return found
-
-
-def _not_completed(obligation: Obligation):
-    done = exists().where(
-        Enrollment.user_id == User.id,
-        Enrollment.course_id == obligation.course.id,
-        Enrollment.completed_at.is_not(None),
-    )
-    return select(User.id).where(User.id.in_(obligation.people), ~done)
-
-
-def _course_url(course: Course) -> str:
-    return f"/courses/{course.slug}"
-
-
-def _when(deadline: date, today: date) -> str:
-    """ "30 Juni 2026 (7 hari lagi)", or "(hari ini)" on the day itself."""
-    days = (deadline - today).days
-    left = _("hari ini") if days == 0 else _("%(n)d hari lagi", n=days)
-    return f"{format_day(deadline)} ({left})"
-
-
-@rule(
-    "course_due",
-    _l("Tenggat kursus wajib"),
-    _l("14, 7 dan 1 hari sebelum tenggat, kepada pegawai yang belum menyelesaikan kursus wajib."),
-)
-def course_due(now: datetime) -> Iterator[Due]:
-    """A mandatory course not finished: 14, 7 and 1 days before its deadline."""
-    today = wib_today(now)
-    thresholds = current_app.config["REMIND_COURSE_DAYS"]
-    for ob in obligations():
-        if ob.deadline is None:
-            continue
-        window = before_window((ob.deadline - today).days, thresholds)
-        if window is None:
-            continue
-        days_left = (ob.deadline - today).days
-        title = _("Tenggat kursus wajib: %(title)s", title=ob.course.title)
-        body = _(
-            "Kursus wajib %(title)s harus diselesaikan paling lambat %(date)s (%(n)d hari lagi).",
-            title=ob.course.title,
-            date=format_day(ob.deadline),
-            n=days_left,
-        )
-        for user_id in db.session.scalars(_not_completed(ob)):
-            yield Due(
-                user_id,
-                f"course_due:u{user_id}:c{ob.course.id}:d{window}",
-                "course",
-                "course_due",
-                title,
-                body,
-                _course_url(ob.course),
-            )
-
-
-@rule(
-    "course_overdue",
-    _l("Kursus wajib lewat tenggat"),
-    _l("Sepekan sekali kepada pegawai yang kursus wajibnya sudah lewat tenggat."),
-)
-def course_overdue(now: datetime) -> Iterator[Due]:
-    """A mandatory course past its deadline: weekly while it stays unfinished."""
-    today = wib_today(now)
-    for ob in obligations():
-        if ob.deadline is None or ob.deadline >= today:
-            continue
-        days_over = (today - ob.deadline).days
-        period = overdue_period(days_over)
-        title = _("Kursus wajib melewati tenggat: %(title)s", title=ob.course.title)
-        body = _(
-            "Tenggat kursus wajib %(title)s sudah lewat %(n)d hari (%(date)s). "
-            "Mohon segera diselesaikan.",
-            title=ob.course.title,
-            n=days_over,
-            date=format_day(ob.deadline),
-        )
-        for user_id in db.session.scalars(_not_completed(ob)):
-            yield Due(
-                user_id,
-                f"course_overdue:u{user_id}:c{ob.course.id}:p{period}",
-                "course",
-                "course_overdue",
-                title,
-                body,
-                _course_url(ob.course),
-            )
-
-
-@rule(
-    "course_not_started",
-    _l("Kursus wajib belum dimulai"),
-    _l("Sekali, sepekan setelah kursus ditugaskan, bila pegawai belum membuka materi apa pun."),
-)
-def course_not_started(now: datetime) -> Iterator[Due]:
-    """A mandatory course never started a week after it was assigned: one nudge."""
-    today = wib_today(now)
-    wait = current_app.config["REMIND_NOT_STARTED_DAYS"]
-    for ob in obligations():
-        if (today - ob.assigned_on).days < wait or (ob.deadline and ob.deadline < today):
-            continue
-        started = exists().where(
-            Enrollment.user_id == User.id,
-            Enrollment.course_id == ob.course.id,
-            Enrollment.last_activity_at.is_not(None),
-        )
-        people = select(User.id).where(User.id.in_(ob.people), ~started)
-        title = _("Yuk, mulai kursus %(title)s", title=ob.course.title)
-        body = _(
-            "Kursus wajib %(title)s ditugaskan kepada Anda sejak %(since)s, tetapi belum Anda "
-            "mulai. Selesaikan paling lambat %(when)s: buka kursusnya dan mulai dari materi "
-            "pertama.",
-            title=ob.course.title,
-            since=format_day(ob.assigned_on),
-            when=_when(ob.deadline, today),
-        )
-        for user_id in db.session.scalars(people):
-            yield Due(
-                user_id,
-                f"course_not_started:u{user_id}:c{ob.course.id}",
-                "course",
-                "course_not_started",
-                title,
-                body,
-                _course_url(ob.course),
-            )
-
-
-@rule(
-    "course_stalled",
-    _l("Kursus terhenti"),
-    _l("Sekali, bila kursus yang sudah dimulai tidak ada kemajuan selama 14 hari."),
-)
-def course_stalled(now: datetime) -> Iterator[Due]:
-    """A course started but without progress for 14 days: one nudge per pause."""
-    days = current_app.config["REMIND_STALLED_DAYS"]
-    today = wib_today(now)
-    rows = db.session.execute(
-        select(Enrollment.user_id, Enrollment.last_activity_at, Enrollment.deadline, Course)
-        .join(Course, Course.id == Enrollment.course_id)
-        .join(User, User.id == Enrollment.user_id)
-        .where(
-            User.active.is_(True),
-            Course.retired_at.is_(None),
-            Enrollment.completed_at.is_(None),
-            Enrollment.last_activity_at.is_not(None),
-            Enrollment.last_activity_at <= now - timedelta(days=days),
-        )
-    )
-    for user_id, last, deadline, course in rows:
-        body = _(
-            "Sudah %(n)d hari tidak ada kemajuan pada kursus %(title)s. "
-            "Lanjutkan dari materi terakhir Anda.",
-            n=(now - last).days,
-            title=course.title,
-        )
-        if deadline is not None and deadline >= today:
-            body += " " + _("Tenggatnya %(when)s.", when=_when(deadline, today))
-        yield Due(
-            user_id,
-            f"course_stalled:u{user_id}:c{course.id}:a{to_wib(last):%Y%m%d}",
-            "course",
-            "course_stalled",
-            _("Lanjutkan kursus %(title)s", title=course.title),
-            body,
-            _course_url(course),
-        )
+# -- escalation along the chain ----------------------------------------------------------------
 
 
 def _heads_by_unit(seats: dict[int, int] | None = None) -> dict[int, int]:
@@ -347,70 +206,47 @@ def escalation_unit(unit_id: int | None, person_id: int, heads: dict[int, int]) 
     return unit_id
 
 
-@rule(
-    "course_escalation",
-    _l("Eskalasi kursus ke kepala unit"),
-    _l("Sepekan sekali kepada kepala unit: siapa di unitnya yang lewat tenggat lebih dari 7 hari."),
-)
-def course_escalation(now: datetime) -> Iterator[Due]:
-    """Mandatory courses overdue more than 7 days: each unit head hears who, once a week."""
-    today = wib_today(now)
-    after = current_app.config["ESCALATE_HEAD_DAYS"]
+def escalation_table():
+    """The escalation chain as a table for SQL: per unit, its head, the head one level up (who
+    hears of the head's own work) and the unit each of them heads (for the report link).
+
+    Columns ``unit_id, head_id, seat_id, up_head_id, up_seat_id``; computed once per run from
+    the unit tree, then joined in the rules' queries (:func:`escalated_to`).
+    """
+    return _escalation_table()
+
+
+@once_per_run
+def _escalation_table():
     seats: dict[int, int] = {}
     heads = _heads_by_unit(seats)
-    for ob in obligations():
-        if ob.deadline is None or (today - ob.deadline).days <= after:
-            continue
-        period = overdue_period((today - ob.deadline).days)
-        late: dict[int, list[str]] = defaultdict(list)
-        seat_of: dict[int, int] = {}
-        rows = db.session.execute(
-            select(User.id, User.unit_id, User.full_name).where(User.id.in_(_not_completed(ob)))
-        )
-        for person_id, unit_id, name in rows:
-            unit = escalation_unit(unit_id, person_id, heads)
-            if unit is not None:
-                late[heads[unit]].append(name)
-                seat_of.setdefault(heads[unit], seats[unit])
-        for head, names in late.items():
-            listed = ", ".join(sorted(names)[:20]) + (" …" if len(names) > 20 else "")
-            yield Due(
-                head,
-                f"course_escalation:u{head}:c{ob.course.id}:p{period}",
-                "escalation",
-                "course_escalation",
-                _(
-                    "%(n)d pegawai di unit Anda melewati tenggat %(title)s",
-                    n=len(names),
-                    title=ob.course.title,
-                ),
-                _(
-                    "Tenggat kursus wajib %(title)s (%(date)s) sudah lewat lebih dari %(d)d "
-                    "hari untuk: %(names)s.",
-                    title=ob.course.title,
-                    date=format_day(ob.deadline),
-                    d=after,
-                    names=listed,
-                )
-                + "\n"
-                + _(
-                    "Yang perlu Anda lakukan: ingatkan mereka untuk menyelesaikannya pekan ini, "
-                    "dan tanyakan bila ada kendala (waktu, akses, atau perangkat). Laporan unit "
-                    "Anda menunjukkan progres setiap pegawai."
-                ),
-                f"/reports/units/{seat_of[head]}/people?course={ob.course.id}"
-                "&sort=overdue&dir=desc",
-                {"count": len(names)},
-            )
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    rows = []
+    for unit, head in heads.items():
+        up = parents.get(unit)
+        # 0 stands for "nobody above": a NULL would leave PostgreSQL to guess the column's type
+        rows.append((unit, head, seats[unit], heads.get(up, 0), seats.get(up, 0)))
+    names = ("unit_id", "head_id", "seat_id", "up_head_id", "up_seat_id")
+    cols = [column(n, Integer) for n in names]
+    rows = rows or [(0, 0, 0, 0, 0)]
+    return values(*cols, name="chain").data(rows).cte("chain")
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+def escalated_to(chain, person) -> tuple[object, object]:
+    """(head, seat): who hears of ``person``'s overdue work in SQL, joined with ``chain`` on
+    the person's unit; the head's own work goes one level up (NULL when nobody is above)."""
+    own = chain.c.head_id == person
+    return (
+        case((own, func.nullif(chain.c.up_head_id, 0)), else_=chain.c.head_id),
+        case((own, func.nullif(chain.c.up_seat_id, 0)), else_=chain.c.seat_id),
+    )
 
 
 #: Each section gives figures for one unit's head digest (:mod:`lms.reminders.digests`);
 #: "lines" are shown as they are. Features append theirs (action plans, the AI register).
 DIGEST_SECTIONS: list[Callable[[Unit, date], dict]] = []
+#: Like ``DIGEST_SECTIONS``, for many units at once: ``fn(units, today)`` gives
+#: ``{unit_id: figures}`` (one or two grouped queries, not one per unit). Run first.
+DIGEST_TABLES: list[Callable[[list[Unit], date], dict[int, dict]]] = []
 #: Each section gives lines of HR's weekly digest, from features that have overdue work.
 HR_SECTIONS: list[Callable[[datetime], list[str]]] = []

@@ -13,7 +13,20 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app, render_template
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    Text,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 
 from lms.accounts.models import User
@@ -22,7 +35,7 @@ from lms.i18n import utcnow
 from lms.reminders import digests as _digests  # noqa: F401 - registers the digest rules
 from lms.reminders.emails import EMAILS, urgent_rules
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
-from lms.reminders.rules import RULES, Due
+from lms.reminders.rules import BEFORE_RUN, Batch, Due, in_order, one_run
 from lms.sql import insert_or_ignore
 
 CATEGORIES = ("course", "action", "escalation", "digest", "summary")
@@ -48,23 +61,20 @@ def retry_when_locked(fn: Callable[[], object], attempts: int = 8) -> object:
     return None
 
 
-def _batches(items: Iterable[Due], size: int = BATCH) -> Iterable[list[Due]]:
-    batch: list[Due] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def record(batch: list[Due], now: datetime) -> list[int]:
-    """Create the notifications of ``batch`` that do not exist yet, and queue their emails.
+    """Create the notifications of ``batch`` whose keys do not exist yet, and queue their emails.
 
-    The unique key does the deduplication inside the database, so two processes running the
-    same rule at the same moment still create each reminder once.
+    The existing keys are left out by a query first; the unique key still guards the insert,
+    so two processes running the same rule at the same moment create each reminder once.
     """
+    keys = [d.key for d in batch]
+    existing = set()
+    for start in range(0, len(keys), 500):
+        existing.update(
+            db.session.scalars(
+                select(Notification.key).where(Notification.key.in_(keys[start : start + 500]))
+            )
+        )
     rows = [
         {
             "user_id": d.user_id,
@@ -78,64 +88,114 @@ def record(batch: list[Due], now: datetime) -> list[int]:
             "created_at": now,
         }
         for d in batch
+        if d.key not in existing
     ]
+    if not rows:
+        return []
     created = list(
         db.session.scalars(insert_or_ignore(Notification).returning(Notification.id), rows)
     )
-    if created:
-        muted = exists().where(
-            NotificationSetting.user_id == User.id,
-            NotificationSetting.category == Notification.category,
-            NotificationSetting.email.is_(False),
-            Notification.category.not_in(ALWAYS_EMAILED),
-        )
-        for start in range(0, len(created), 500):
-            chunk = created[start : start + 500]
-            emails = db.session.execute(
-                select(Notification.id, User.email)
-                .join(User, User.id == Notification.user_id)
-                .where(
-                    Notification.id.in_(chunk),
-                    User.active.is_(True),
-                    User.email.is_not(None),
-                    ~muted,
-                )
-            ).all()
-            if emails:
-                db.session.execute(
-                    insert_or_ignore(OutboxMessage),
-                    [
-                        {
-                            "notification_id": nid,
-                            "to_address": email,
-                            "status": "queued",
-                            "attempts": 0,
-                            "next_attempt_at": now,
-                            "created_at": now,
-                        }
-                        for nid, email in emails
-                    ],
-                )
+    for start in range(0, len(created), 500):
+        _queue_emails(Notification.id.in_(created[start : start + 500]), now)
     return created
 
 
+def record_batch(batch: Batch, now: datetime) -> int:
+    """Create the reminders of a :class:`Batch` in one ``INSERT ... SELECT`` (the rule's select
+    already left out existing keys), then queue their emails in a second one."""
+    found = batch.people.subquery("candidates")
+    user_id, key = list(found.c)[:2]
+    before = db.session.scalar(select(func.coalesce(func.max(Notification.id), 0)))
+    rows = select(
+        user_id,
+        key,
+        literal(batch.category, String),
+        literal(batch.rule, String),
+        literal(batch.title[:300], String),
+        literal(batch.body, Text),
+        literal(batch.url, String),
+        literal(now, DateTime),
+    ).where(user_id.is_not(None))
+    made = len(
+        db.session.scalars(
+            insert_or_ignore(Notification)
+            .from_select(
+                ["user_id", "key", "category", "rule", "title", "body", "url", "created_at"],
+                rows,
+            )
+            .returning(Notification.id)
+        ).all()
+    )
+    if made:
+        _queue_emails(and_(Notification.id > before, Notification.rule == batch.rule), now)
+    return made
+
+
+def _queue_emails(which, now: datetime) -> None:
+    """Queue an email for each notification ``which`` selects that has none yet, unless its
+    person has no email address or turned the category off: one ``INSERT ... SELECT``."""
+    muted = exists().where(
+        NotificationSetting.user_id == User.id,
+        NotificationSetting.category == Notification.category,
+        NotificationSetting.email.is_(False),
+        Notification.category.not_in(ALWAYS_EMAILED),
+    )
+    queued = exists().where(OutboxMessage.notification_id == Notification.id)
+    rows = (
+        select(
+            Notification.id,
+            User.email,
+            literal("queued", String),
+            literal(0, Integer),
+            literal(now, DateTime),
+            literal(now, DateTime),
+        )
+        .join(User, User.id == Notification.user_id)
+        .where(which, User.active.is_(True), User.email.is_not(None), ~muted, ~queued)
+    )
+    db.session.execute(
+        insert_or_ignore(OutboxMessage).from_select(
+            [
+                "notification_id",
+                "to_address",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "created_at",
+            ],
+            rows,
+        )
+    )
+
+
 def run_rules(now: datetime, names: Iterable[str] | None = None) -> dict[str, int]:
-    """Run every enabled rule (or ``names``) for ``now``; return how many reminders each made."""
+    """Run every enabled rule (or ``names``) for ``now``; return how many reminders each made.
+
+    A full run first runs the steps features registered in ``BEFORE_RUN``. Within one run,
+    what rules share (the courses' obligations, the chain of heads) is computed once.
+    """
     disabled = set(current_app.config["REMIND_DISABLED"])
     counts: dict[str, int] = {}
-    if names is None:
-        # The daily run first enrols people who joined an assigned unit since yesterday by a
-        # path nothing else watched (a direct database change, a unit moved), so nothing is missed.
-        from lms.assignments.services import apply_assignments
-
-        counts["assignments_enrolled"] = retry_when_locked(lambda: apply_assignments(now)) or 0
-    for name, fn in RULES.items():
-        if (names is not None and name not in names) or name in disabled:
-            continue
-        made = 0
-        for batch in _batches(fn(now)):
-            made += len(retry_when_locked(lambda batch=batch: record(batch, now)) or [])
-        counts[name] = made
+    with one_run():
+        if names is None:
+            for step, fn in BEFORE_RUN.items():
+                counts[step] = retry_when_locked(lambda fn=fn: fn(now)) or 0
+        for name, fn in in_order():
+            if (names is not None and name not in names) or name in disabled:
+                continue
+            made = 0
+            dues: list[Due] = []
+            for found in fn(now):
+                if isinstance(found, Batch):
+                    made += retry_when_locked(lambda found=found: record_batch(found, now)) or 0
+                    continue
+                dues.append(found)
+                if len(dues) >= BATCH:
+                    made += len(retry_when_locked(lambda dues=dues: record(dues, now)) or [])
+                    dues = []
+            if dues:
+                made += len(retry_when_locked(lambda dues=dues: record(dues, now)) or [])
+            counts[name] = made
     return counts
 
 

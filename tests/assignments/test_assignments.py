@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 from lms.assignments import services
 from lms.assignments.models import Assignment
 from lms.courses.models import Course, Enrollment
+from lms.courses.reminders import obligations
 from lms.reminders.models import Notification
 from lms.reminders.services import run_rules
 from tests.factories import make_unit, make_user, sync, write_course
@@ -202,8 +203,6 @@ def test_assignment_overrides_a_mandatory_course_toml_deadline(db, tmp_path, org
     write_course(tmp_path, slug="wajib", gift=None, mandatory=True, deadline=date(2026, 12, 31))
     sync(tmp_path)
     wajib = db.session.scalar(select(Course).where(Course.slug == "wajib"))
-    from lms.reminders.rules import obligations
-
     before = [o for o in obligations() if o.course.id == wajib.id]
     assert [o.deadline for o in before] == [date(2026, 12, 31)]
     services.create_assignment(
