@@ -89,8 +89,8 @@ def taught_courses(user: User) -> list[Course]:
 
 
 def learners_of(course: Course) -> list[dict]:
-    """The course's learners with lessons done, attempts, best score, essays waiting for a
-    grade and completion: four queries, whatever the number of learners."""
+    """The course's learners with lessons done, attempts (the latest one handed in, to open),
+    best score, essays waiting for a grade and completion: five queries, whatever their number."""
     rows = db.session.execute(
         select(Enrollment, User.full_name, User.nip)
         .join(User, User.id == Enrollment.user_id)
@@ -105,9 +105,17 @@ def learners_of(course: Course) -> list[dict]:
             .group_by(Attempt.enrollment_id)
         ).all()
     )
+    latest = dict(
+        db.session.execute(
+            select(Attempt.enrollment_id, func.max(Attempt.id))
+            .where(Attempt.course_id == course.id, Attempt.submitted_at.is_not(None))
+            .group_by(Attempt.enrollment_id)
+        ).all()
+    )
     return [
         {
             "enrollment": e,
+            "latest": latest.get(e.id),
             "name": name,
             "nip": nip,
             "progress": progress.get(e.id, (0, 0)),

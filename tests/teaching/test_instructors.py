@@ -52,6 +52,8 @@ def test_an_instructor_sees_their_learners_progress(client, login_as, db, course
     login_as(person)
     page = client.get(f"/courses/{course.slug}/learners").get_data(as_text=True)
     assert "Budi Santoso" in page and "Menunggu penilaian" in page
+    review = page.split('href="/attempts/', 1)[1].split('"', 1)[0]
+    assert client.get(f"/attempts/{review}").status_code == 200  # the latest attempt opens
     home = client.get("/teaching").get_data(as_text=True)
     assert course.title in home
 
