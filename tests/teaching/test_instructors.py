@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from lms.accounts.models import User
 from lms.courses.models import Course, Enrollment, Lesson
 from lms.erasure import services as erasure
 from lms.privacy.registry import REDACTED
@@ -15,7 +16,8 @@ from lms.privacy.services import collect
 from lms.teaching import grading, questions
 from lms.teaching import services as teaching
 from lms.teaching.models import CourseInstructor, LessonQuestion
-from tests.factories import ESSAY_GIFT, essay_attempt, make_user, sync, write_course
+from tests.accounts.test_accounts import _user_form
+from tests.factories import ESSAY_GIFT, essay_attempt, make_unit, make_user, sync, write_course
 
 T0 = datetime(2026, 11, 27, 3, 0)
 
@@ -86,3 +88,16 @@ def test_teaching_data_is_exported_and_erased(db, course):
     assert db.session.get(LessonQuestion, asked.id).body_html == REDACTED
     assert "Budi Santoso" not in asked.answers[0].body_html
     assert "Budi Santoso" not in db.session.scalar(select(grading.EssayGrade.feedback_html))
+
+
+def test_hr_gives_the_instructor_role_in_the_user_form(client, login_as, db):
+    login_as("hr")
+    person = make_user(unit=make_unit())
+    db.session.commit()
+    page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+    assert "Pengajar (kursus yang ditugaskan)" in page
+    form = _user_form(
+        person.unit_id, nip=person.nip, email=person.email, roles=["learner", "instructor"]
+    )
+    assert client.post(f"/admin/users/{person.id}", data=form).status_code == 302
+    assert db.session.get(User, person.id).roles == {"learner", "instructor"}
