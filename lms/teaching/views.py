@@ -137,7 +137,10 @@ def grade(answer_id: int):
     attempt = grading.attempt_of(aq)
     course = db.session.get(Course, attempt.course_id)
     authorize("course.teach", course)
+    if attempt.submitted_at is None:
+        abort(404)  # still being written: nothing to grade yet
     grading.record_view(current_user, attempt, course)
+    db.session.commit()  # the view is audited even when nothing is graded
     form = EssayGradeForm(obj=grading.form_values(aq))
     if form.validate_on_submit():
         grading.grade_essay(aq, current_user, form.score.data, form.feedback.data or "", utcnow())

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from lms.audit.models import AuditEvent
+from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
 from lms.quiz import services as quiz
 from lms.reminders import services as reminders
@@ -125,6 +126,8 @@ def test_grading_through_the_page_is_audited(client, login_as, db, course, instr
     login_as(instructor)
     url = f"/grading/{essay_of(attempt).id}"
     assert client.get(url).status_code == 200
+    viewed = select(AuditEvent.action).where(AuditEvent.actor_id == instructor.id)
+    assert db.session.scalars(viewed).all() == ["quiz.essay.view"]  # a look alone is kept
     refused = client.post(url, data={"score": "101", "feedback": ""})
     assert "antara 0 dan 100" in refused.get_data(as_text=True)
     assert client.post(url, data={"score": "70", "feedback": "Baik"}).status_code == 302
@@ -134,6 +137,14 @@ def test_grading_through_the_page_is_audited(client, login_as, db, course, instr
     assert "quiz.essay.view" in actions and "quiz.essay.grade" in actions
     db.session.refresh(attempt)
     assert attempt.score == 85.0
+
+
+def test_an_essay_still_being_written_is_not_graded(client, login_as, db, course, instructor):
+    enrollment = courses.enroll(make_user(), course, T0)
+    attempt = quiz.start_attempt(enrollment, T0)
+    db.session.commit()
+    login_as(instructor)
+    assert client.get(f"/grading/{essay_of(attempt).id}").status_code == 404
 
 
 def test_taking_the_role_away_ends_the_teaching(client, login_as, db, course, instructor):
