@@ -32,11 +32,12 @@ from lms.forms import EMAIL_RE
 from lms.i18n import gettext as _
 from lms.org.models import Unit
 from lms.org.services import create_unit
+from lms.people.parsed import Parsed, Problem, Row
 from lms.people.reading import ImportFileError, Table, read_table
 from lms.signals import people_placed
 from lms.tabular import cell_text, parse_day
 
-__all__ = ["ImportFileError", "Plan", "Problem", "apply", "prepare"]
+__all__ = ["ImportFileError", "Parsed", "Plan", "Problem", "apply", "parse", "plan_for", "prepare"]
 
 #: Fields of a person an import writes.
 PERSON_FIELDS = (
@@ -54,32 +55,6 @@ POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
 STRUCTURAL = "Struktural"
 #: How many of the people to be deactivated the preview names (the count is always exact).
 SAMPLE = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Why one row (or the whole file, when ``row`` is None) cannot be imported."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-
-@dataclass(slots=True)
-class Row:
-    """One person as the file describes them, cleaned; None means "not given"."""
-
-    number: int
-    nip: str
-    full_name: str
-    email: str | None
-    position: str | None
-    position_type: str | None
-    rank: str | None
-    employment: str | None
-    contract_start: date | None
-    unit_path: tuple[str, ...] | None
-    unit_code: str | None
 
 
 @dataclass(slots=True)
@@ -508,19 +483,47 @@ def prepare(data: bytes, filename: str, *, full: bool, actor_id: int | None, tod
 
     Raises :class:`ImportFileError` when the file cannot be read as a staff list at all.
     """
+    return plan_for(parse(data, filename, today), full=full, actor_id=actor_id)
+
+
+def parse(data: bytes, filename: str, today: date) -> Parsed:
+    """Read and check every row of a staff list, once (no database access).
+
+    Raises :class:`ImportFileError` when the file cannot be read as a staff list at all.
+    """
     table = read_table(data)
-    plan = Plan(filename=filename, full=full, warnings=list(table.warnings))
-    plan.columns = dict(table.headers)
-    plan.ignored_columns = table.ignored
-    rows, problems, plan.rows_read, other_nips = parse_rows(table, today)
-    plan.problems = problems
+    rows, problems, rows_read, other_nips = parse_rows(table, today)
+    return Parsed(
+        filename=filename,
+        rows=rows,
+        problems=problems,
+        rows_read=rows_read,
+        other_nips=other_nips,
+        warnings=list(table.warnings),
+        headers=dict(table.headers),
+        ignored=list(table.ignored),
+        has_unit="unit" in table.columns or "unit_code" in table.columns,
+    )
+
+
+def plan_for(parsed: Parsed, *, full: bool, actor_id: int | None) -> Plan:
+    """Compare checked rows with the database as it is now; write nothing.
+
+    The preview and its confirmation both call this on the same :class:`Parsed`: the file is
+    read once, the comparison is made again against what changed meanwhile.
+    """
+    plan = Plan(filename=parsed.filename, full=full, warnings=list(parsed.warnings))
+    plan.columns = dict(parsed.headers)
+    plan.ignored_columns = list(parsed.ignored)
+    plan.rows_read = parsed.rows_read
+    plan.problems = list(parsed.problems)
     if not plan.rows_read:
         plan.problems.append(Problem(None, None, _("Berkas tidak memuat satu pun baris pegawai.")))
-    if "unit" not in table.columns and "unit_code" not in table.columns:
+    if not parsed.has_unit:
         plan.warnings.append(
             _("Kolom Unit Kerja tidak ada: unit kerja pegawai yang sudah terdaftar tidak diubah.")
         )
-    _compare(plan, rows, other_nips, actor_id, table.headers)
+    _compare(plan, parsed.rows, set(parsed.other_nips), actor_id, parsed.headers)
     plan.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return plan
 

@@ -53,18 +53,14 @@ def import_upload():
         else:
             filename = (form.file.data.filename or "berkas")[-200:]
             try:
-                plan = importer.prepare(
-                    data,
-                    filename,
-                    full=form.full.data,
-                    actor_id=current_user.id,
-                    today=wib_today(now),
-                )
+                parsed = importer.parse(data, filename, wib_today(now))
             except importer.ImportFileError as exc:
                 form.file.errors.append(str(exc))
             else:
+                plan = importer.plan_for(parsed, full=form.full.data, actor_id=current_user.id)
                 meta = {"actor_id": current_user.id, "filename": filename, "full": plan.full}
-                upload = parking.park(data, {**meta, "preview": plan.preview()}, now)
+                # The checked rows are parked, not the file: confirming never reads it again.
+                upload = parking.park(parsed.dumps(), {**meta, "preview": plan.preview()}, now)
                 return redirect(url_for("people.import_preview", token=upload.token))
     return render_template("people/import_upload.html", form=form, max_mb=max_mb)
 
@@ -112,7 +108,7 @@ def import_preview(token: str):
 @bp.route("/import/<token>/confirm", methods=["POST"])
 @login_required
 def import_confirm(token: str):
-    """Check the file again against today's data and save all of it, or nothing."""
+    """Check the parked rows again against today's data and save all of it, or nothing."""
     authorize("people.import")
     upload = _upload(token)
     if not ConfirmImportForm().validate_on_submit():
@@ -120,16 +116,11 @@ def import_confirm(token: str):
     now = utcnow()
     back = redirect(url_for("people.import_preview", token=token))
     try:
-        plan = importer.prepare(
-            upload.read(),
-            upload.meta["filename"],
-            full=upload.meta["full"],
-            actor_id=current_user.id,
-            today=wib_today(now),
-        )
-    except importer.ImportFileError as exc:  # e.g. reading took longer than allowed this time
-        flash(str(exc), "error")
-        return back
+        parsed = importer.Parsed.loads(upload.read())
+    except ValueError:  # parked by an older version of Sinau: treated as gone
+        parking.discard(token)
+        abort(404)
+    plan = importer.plan_for(parsed, full=upload.meta["full"], actor_id=current_user.id)
     if not plan.ok:
         upload.meta["preview"] = plan.preview()
         parking.update(upload)
