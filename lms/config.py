@@ -129,6 +129,8 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "SMTP_USER": env.get("LMS_SMTP_USER") or None,
         "SMTP_PASSWORD": env.get("LMS_SMTP_PASSWORD") or None,
         "SMTP_TIMEOUT": _int(env, "LMS_SMTP_TIMEOUT", 20),
+        #: Seconds a failed job waits for the database to answer again, to record its run.
+        "JOB_RECORD_WAIT": _int(env, "LMS_JOB_RECORD_WAIT", 60),
         "MAIL_FROM": env.get("LMS_MAIL_FROM", "Sinau Pemprov Jatim <no-reply@jatimprov.go.id>"),
         "MAIL_MAX_ATTEMPTS": _int(env, "LMS_MAIL_MAX_ATTEMPTS", 5),
         #: Emails sent per outbox run (every minute): a province-wide invitation is spread out.

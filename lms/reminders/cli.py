@@ -35,7 +35,17 @@ def remind_command(now_text: str | None) -> None:
     from lms.reminders.services import remind_all
 
     result = remind_all(_parse_now(now_text))
+    failed = result.pop("failed", {})
     click.echo(json.dumps(result, ensure_ascii=False, sort_keys=True))
+    if failed:
+        # One line, no traceback: what failed and whether job_runs holds it.
+        parts = [
+            f"{job}: {f['error']}"
+            + ("" if f["recorded"] else " (belum tercatat: database tidak menjawab)")
+            for job, f in failed.items()
+        ]
+        click.echo("Gagal: " + "; ".join(parts), err=True)
+        raise SystemExit(1)
 
 
 @click.command("scheduler")

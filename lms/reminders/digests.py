@@ -192,6 +192,16 @@ def hr_summary(now: datetime) -> Iterator[Due]:
     ):
         return
     month = f"{local:%Y-%m}"
+    hr_people = [
+        hr
+        for hr in people_with_role(Role.HR)
+        if db.session.scalar(
+            select(exists().where(Notification.key == f"hr_summary:u{hr}:{month}"))
+        )
+        is False
+    ]
+    if not hr_people:
+        return  # this month's summary went out already: nothing to count
     first = local.date().replace(day=1)
     previous_month_start = (first - timedelta(days=1)).replace(day=1)
     completions = db.session.scalar(
@@ -213,7 +223,7 @@ def hr_summary(now: datetime) -> Iterator[Due]:
             *jp_report.summary_lines(local.date()),
         ]
     )
-    for hr in people_with_role(Role.HR):
+    for hr in hr_people:
         yield Due(
             hr,
             f"hr_summary:u{hr}:{month}",

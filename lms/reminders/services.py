@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, parseaddr
 
 from flask import current_app, render_template
 from sqlalchemy import (
@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from lms.accounts.models import User
 from lms.extensions import db
@@ -43,6 +43,12 @@ CATEGORIES = ("course", "action", "escalation", "digest", "summary")
 ALWAYS_EMAILED = ("account",)
 #: A claim older than this belongs to a sender that died; the message is tried again.
 STALE_CLAIM = timedelta(minutes=10)
+UNCERTAIN_MARK = "Mungkin terkirim dua kali"
+#: Kept on a message whose earlier send was claimed but never recorded as done or failed.
+UNCERTAIN = (
+    UNCERTAIN_MARK + ": pengiriman sebelumnya (diklaim {claimed} UTC) tidak tercatat selesai, "
+    "jadi email ini dikirim lagi dengan Message-ID yang sama."
+)
 BATCH = 2000
 
 
@@ -238,12 +244,19 @@ def compose(message: OutboxMessage, *, reveal: bool = False) -> EmailMessage:
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.to_address
     email["Date"] = format_datetime(datetime.now(UTC))
-    email["Message-ID"] = make_msgid(idstring=f"sinau-{message.id}")
+    email["Message-ID"] = message_id(message)
     email["List-Unsubscribe"] = f"<{header_text(settings_link)}>"
     email["X-Sinau-Key"] = notification.key
     email.set_content(render_template(f"{template}.txt", **context))
     email.add_alternative(render_template(f"{template}.html", **context), subtype="html")
     return email
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The Message-ID of an outbox row, from the row alone: every send of it carries the same
+    one, so a repeat (the database dropped after SMTP accepted it) is recognisable."""
+    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2] or "sinau"
+    return f"<sinau-outbox-{message.id}-{message.notification_id}@{domain}>"
 
 
 @contextmanager
@@ -270,22 +283,35 @@ def smtp_connection():
             client.close()
 
 
+def _stale():
+    """A claim older than ``STALE_CLAIM`` by the wall clock (not the run's ``now``, which a
+    ``--now`` in the past would keep from ever passing)."""
+    return and_(
+        OutboxMessage.status == "sending", OutboxMessage.claimed_at < utcnow() - STALE_CLAIM
+    )
+
+
 def _claim(message_id: int, now: datetime) -> bool:
+    """Claim a message for this sender (stamped with the wall clock). Taking over a stale claim
+    is recorded on the row: the sender before may have handed it to SMTP already."""
+    taken = db.session.execute(
+        select(OutboxMessage.status, OutboxMessage.claimed_at).where(OutboxMessage.id == message_id)
+    ).one_or_none()
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            or_(
-                OutboxMessage.status == "queued",
-                and_(
-                    OutboxMessage.status == "sending",
-                    OutboxMessage.claimed_at < now - STALE_CLAIM,
-                ),
-            ),
-        )
-        .values(status="sending", claimed_at=now)
+        .where(OutboxMessage.id == message_id, or_(OutboxMessage.status == "queued", _stale()))
+        .values(status="sending", claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
+    if claimed == 1 and taken is not None and taken[0] == "sending":
+        note = UNCERTAIN.format(claimed=f"{taken[1]:%Y-%m-%d %H:%M:%S}")
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(last_error=note[:500])
+            .execution_options(synchronize_session=False)
+        )
+        current_app.logger.warning("outbox message %s: %s", message_id, note)
     return claimed == 1
 
 
@@ -314,10 +340,7 @@ def deliver(now: datetime, limit: int | None = None) -> dict[str, int]:
             .where(
                 or_(
                     and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
-                    and_(
-                        OutboxMessage.status == "sending",
-                        OutboxMessage.claimed_at < now - STALE_CLAIM,
-                    ),
+                    _stale(),
                 )
             )
             .order_by(*order)
@@ -365,8 +388,18 @@ def deliver(now: datetime, limit: int | None = None) -> dict[str, int]:
             message.status = "sent"
             message.sent_at = now
             message.attempts += 1
-            message.last_error = None
-            db.session.commit()
+            if not (message.last_error or "").startswith(UNCERTAIN_MARK):
+                message.last_error = None  # an earlier failure; a possible repeat stays noted
+            try:
+                db.session.commit()
+            except Exception:
+                current_app.logger.error(
+                    "outbox message %s was accepted by SMTP but could not be recorded as sent: "
+                    "it will be sent again, with the same Message-ID %s",
+                    message_id,
+                    email["Message-ID"],
+                )
+                raise
             counts["sent"] += 1
     finally:
         connection.__exit__(None, None, None)
@@ -416,8 +449,27 @@ def resend(message: OutboxMessage, now: datetime) -> None:
 # -- jobs -------------------------------------------------------------------------------------
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as one readable line: its type and the first line of its message."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"[:1000]
+
+
+def _rollback() -> None:
+    """Roll back; when the database is gone the rollback fails too, and that is all right."""
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.close()
+
+
 def run_job(name: str, fn: Callable[[datetime], dict], now: datetime | None = None) -> JobRun:
-    """Run a job and keep a record of it (last run, duration, counts, error)."""
+    """Run a job and keep a record of it (last run, duration, counts, error).
+
+    A failure is logged on one line (the traceback only at debug level) and recorded too:
+    when the database itself failed, the record waits for it to answer again (up to
+    ``JOB_RECORD_WAIT`` seconds). ``run.id`` stays None when it never did.
+    """
     now = now or utcnow()
     started = time.monotonic()
     run = JobRun(job=name, started_at=utcnow())
@@ -425,23 +477,48 @@ def run_job(name: str, fn: Callable[[datetime], dict], now: datetime | None = No
         counts = fn(now)
         error = None
     except Exception as exc:
-        db.session.rollback()
-        counts, error = {}, f"{type(exc).__name__}: {exc}"[:1000]
-        current_app.logger.exception("job %s failed", name)
+        _rollback()
+        counts, error = {}, one_line(exc)
+        current_app.logger.error("job %s failed: %s", name, error)
+        current_app.logger.debug("job %s failed", name, exc_info=True)
     run.finished_at = utcnow()
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.counts = counts
     run.error = error
-    db.session.add(run)
-    retry_when_locked(lambda: None)
+    _keep(run)
     return run
+
+
+def _keep(run: JobRun) -> None:
+    """Save ``run``, retrying while the database does not answer (locked, restarting)."""
+    wait = current_app.config["JOB_RECORD_WAIT"]
+    give_up = time.monotonic() + wait
+    delay = 0.25
+    while True:
+        try:
+            db.session.add(run)
+            db.session.commit()
+            return
+        except DBAPIError as exc:
+            _rollback()
+            if time.monotonic() + delay > give_up:
+                current_app.logger.error(
+                    "job %s: its run could not be recorded: %s", run.job, one_line(exc)
+                )
+                run.id = None
+                return
+            time.sleep(delay)
+            delay = min(delay * 2, 5)
 
 
 def remind_all(now: datetime) -> dict[str, dict]:
     """What ``flask lms remind`` and the scheduler's daily job do: rules, then delivery."""
-    rules = run_job("reminders", run_rules, now)
-    mail = run_job("outbox", deliver, now)
-    return {"reminders": rules.counts, "outbox": mail.counts}
+    runs = [run_job("reminders", run_rules, now), run_job("outbox", deliver, now)]
+    result: dict[str, dict] = {run.job: run.counts for run in runs}
+    failed = {run.job: {"error": run.error, "recorded": run.id is not None} for run in runs}
+    if any(f["error"] for f in failed.values()):
+        result["failed"] = {job: f for job, f in failed.items() if f["error"]}
+    return result
 
 
 def unread_count(user_id: int) -> int:
