@@ -7,6 +7,7 @@ copied before "Keluar" no longer opens anything afterwards.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -15,7 +16,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User, UserSession
 from lms.audit.services import record
@@ -26,6 +28,30 @@ from lms.signals import signed_in
 
 LogoutHook = Callable[[UserSession], str | None]
 LOGOUT_HOOKS: list[LogoutHook] = []
+
+#: Figures about the signed-in person that every page shows (the bell's unread count): name ->
+#: function returning a scalar subquery correlated on ``User.id``. The user loader selects them
+#: with the person, in the same statement; features register theirs with :func:`user_figure`.
+USER_FIGURES: dict[str, Callable[[], ColumnElement]] = {}
+
+
+def user_figure(name: str):
+    """Register ``fn() -> scalar subquery on User.id`` as the per-request figure ``name``."""
+
+    def register(fn: Callable[[], ColumnElement]) -> Callable[[], ColumnElement]:
+        USER_FIGURES[name] = fn
+        return fn
+
+    return register
+
+
+def figure(name: str, user: User) -> int | None:
+    """This request's figure ``name`` about ``user``: loaded with the person by the user loader,
+    or asked for here once (a person signed in during this very request)."""
+    figures = g.setdefault("user_figures", {})
+    if name not in figures and name in USER_FIGURES:
+        figures[name] = db.session.scalar(select(USER_FIGURES[name]()).where(User.id == user.id))
+    return figures.get(name)
 
 
 def logout_hook(fn: LogoutHook) -> LogoutHook:
@@ -83,26 +109,43 @@ def _remember_for() -> timedelta:
     return timedelta(days=current_app.config["REMEMBER_DAYS"])
 
 
+@functools.cache
+def _user_statement() -> tuple[list[str], Select]:
+    """The user loader's statement, built once (every request runs it): building a select
+    costs more Python than running this one."""
+    names = list(USER_FIGURES)
+    statement = (
+        select(User, UserSession, *(USER_FIGURES[name]().label(name) for name in names))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == bindparam("user_id"),
+            UserSession.key_hash == bindparam("key_hash"),
+            UserSession.ended_at.is_(None),
+        )
+        .options(joinedload(User.role_rows), joinedload(User.unit))
+    )
+    return names, statement
+
+
 def load_user(token: str) -> User | None:
-    """Flask-Login's user loader: one query for the person and their live session."""
+    """Flask-Login's user loader: one statement for the person, their roles and unit, their live
+    session and the registered figures (:data:`USER_FIGURES`)."""
     user_id, _, key = token.partition(":")
     if not user_id.isdigit() or not key:
         return None
-    found = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == int(user_id),
-            UserSession.key_hash == _hash(key),
-            UserSession.ended_at.is_(None),
-        )
-    ).first()
+    names, statement = _user_statement()
+    found = (
+        db.session.execute(statement, {"user_id": int(user_id), "key_hash": _hash(key)})
+        .unique()
+        .one_or_none()
+    )
     if found is None:
         return None
-    user, row = found
+    user, row, *values = found
     if row.user_version != user.session_version or _expired(row, utcnow()):
         return None
     user.session_key = key
+    g.user_figures = dict(zip(names, values, strict=True))
     g.user_session = row
     return user
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, raiseload, selectinload
 
 from lms.accounts.models import User
 from lms.actions.models import (
@@ -524,30 +524,31 @@ class MyPanel:
 
 
 def my_panel(user: User, today: date, days: int = 14, limit: int = 5) -> MyPanel | None:
-    """What the dashboard shows a person about their own open items (None if they own none)."""
+    """What the dashboard shows a person about their own open items (None if they own none).
+
+    One statement: the counts ride along as window aggregates over all open items while the
+    rows stop at ``limit``; those due within ``days`` come first in due-date order, so the
+    first ``limit`` rows hold the first ``limit`` of them. Nothing else loads (raiseload).
+    """
     soon = today + timedelta(days=days)
-    row = db.session.execute(
+    due_soon = and_(ActionItem.due_date >= today, ActionItem.due_date <= soon)
+    rows = db.session.execute(
         select(
-            func.count(ActionItem.id),
-            func.coalesce(func.sum(case((ActionItem.due_date < today, 1), else_=0)), 0),
-            func.coalesce(
-                func.sum(
-                    case((and_(ActionItem.due_date >= today, ActionItem.due_date <= soon), 1),
-                         else_=0)
-                ),
-                0,
-            ),
-        ).where(owned_filter(user), open_clause())
-    ).one()  # fmt: skip
-    if not row[0]:
-        return None
-    items = db.session.scalars(
-        item_query()
-        .where(owned_filter(user), open_clause(), ActionItem.due_date <= soon)
+            ActionItem,
+            func.count(ActionItem.id).over(),
+            func.sum(case((ActionItem.due_date < today, 1), else_=0)).over(),
+            func.sum(case((due_soon, 1), else_=0)).over(),
+        )
+        .where(owned_filter(user), open_clause())
         .order_by(ActionItem.due_date, ActionItem.id)
         .limit(limit)
+        .options(raiseload("*"))
     ).all()
-    return MyPanel(open=row[0], overdue=int(row[1]), due_soon=int(row[2]), items=list(items))
+    if not rows:
+        return None
+    _item, total, overdue, soon_count = rows[0]
+    items = [item for item, *_counts in rows if item.due_date <= soon]
+    return MyPanel(open=total, overdue=int(overdue), due_soon=int(soon_count), items=items)
 
 
 @dataclass

@@ -147,13 +147,14 @@ def earned_between(user_id: int, start: date, end: date) -> int:
     )
 
 
-def standing(user, today: date) -> dict:
+def standing(user, today: date, earned: int | None = None) -> dict:
     """The person's JP now, against the rule of their status: for dashboards and reminders.
 
     ``limit`` is the PNS target or the PPPK ceiling; ``below`` is only ever true for a PNS.
+    ``earned``: the JP of :func:`current_period` when the caller already summed them (no query).
     """
     start, end = current_period(user, today)
-    jp = earned_between(user.id, start, end)
+    jp = earned_between(user.id, start, end) if earned is None else earned
     pppk = user.employment == PPPK
     limit = PPPK_CEILING if pppk else PNS_TARGET
     return {

@@ -9,7 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.orm import defer, raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.models import User
 from lms.audit.services import record
@@ -27,6 +29,7 @@ from lms.courses.models import (
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import wib_today
+from lms.sql import insert_or_ignore
 
 # Crockford-like alphabet: no 0/O, 1/I/L, U, so a code read aloud or typed is unambiguous.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -206,16 +209,22 @@ def find_enrollment(user: User, course: Course) -> Enrollment | None:
 
 
 def enroll(user: User, course: Course, now: datetime, source: str = "self") -> Enrollment:
-    """Enrol ``user`` in ``course`` (once; enrolling again returns the same enrolment)."""
+    """Enrol ``user`` in ``course`` (once; enrolling again returns the same enrolment).
+
+    The unique key decides between requests racing to enrol the same person: the insert of
+    the later ones does nothing and they read the row the first one made.
+    """
     enrollment = find_enrollment(user, course)
     if enrollment is not None:
         return enrollment
     if course.retired_at is not None:
         raise CourseError(_("Kursus ini sudah tidak tersedia."))
-    enrollment = Enrollment(user_id=user.id, course_id=course.id, source=source, enrolled_at=now)
-    db.session.add(enrollment)
-    db.session.flush()
-    return enrollment
+    db.session.execute(
+        insert_or_ignore(Enrollment).values(
+            user_id=user.id, course_id=course.id, source=source, enrolled_at=now
+        )
+    )
+    return find_enrollment(user, course)
 
 
 def done_lesson_ids(enrollment: Enrollment) -> set[int]:
@@ -231,10 +240,15 @@ def first_unfinished(lessons: list[Lesson], done: set[int]) -> Lesson | None:
     return next((lesson for lesson in lessons if lesson.id not in done), None)
 
 
-def visit_lesson(enrollment: Enrollment, lesson: Lesson) -> None:
-    """Remember the lesson the learner opened last ("Lanjutkan" goes by what is done instead)."""
+def visit_lesson(enrollment: Enrollment, lesson: Lesson) -> bool:
+    """Remember the lesson the learner opened last ("Lanjutkan" goes by what is done instead).
+
+    Returns whether that changed (a page shown again writes nothing)."""
+    if enrollment.last_lesson_id == lesson.id:
+        return False
     enrollment.last_lesson_id = lesson.id
     db.session.flush()
+    return True
 
 
 def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime) -> bool:
@@ -245,8 +259,11 @@ def complete_lesson(enrollment: Enrollment, lesson: Lesson, now: datetime) -> bo
     if lesson.course_id != enrollment.course_id or lesson.retired_at is not None:
         raise CourseError(_("Materi ini bukan bagian dari kursus Anda."))
     if lesson.id not in done_lesson_ids(enrollment):
-        db.session.add(
-            LessonProgress(enrollment_id=enrollment.id, lesson_id=lesson.id, completed_at=now)
+        # Two clicks at once: the unique key keeps one row, the other insert does nothing.
+        db.session.execute(
+            insert_or_ignore(LessonProgress).values(
+                enrollment_id=enrollment.id, lesson_id=lesson.id, completed_at=now
+            )
         )
     enrollment.last_lesson_id = lesson.id
     enrollment.last_activity_at = now
@@ -290,6 +307,65 @@ def progress_by_enrollment(enrollment_ids: list[int]) -> dict[int, tuple[int, in
         ).all()
     )
     return {i: (done.get(i, 0), totals.get(i, 0)) for i in enrollment_ids}
+
+
+def progress_columns() -> tuple:
+    """(lessons done, current lessons) of the ``Enrollment`` row at hand, as correlated
+    subqueries: a list page selects them with its enrolments, in the same statement."""
+    total = (
+        select(func.count(Lesson.id))
+        .where(Lesson.course_id == Enrollment.course_id, Lesson.retired_at.is_(None))
+        .correlate(Enrollment)
+        .scalar_subquery()
+    )
+    done = (
+        select(func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.enrollment_id == Enrollment.id, Lesson.retired_at.is_(None))
+        .correlate(Enrollment)
+        .scalar_subquery()
+    )
+    return done, total
+
+
+def lesson_page(user: User, slug: str, lesson_slug: str, has_quiz) -> dict | None:
+    """What the lesson page needs, in two statements: the live course with the person's
+    enrolment and whether it has a quiz (``has_quiz``: a scalar subquery on ``Course.id``);
+    then the current lessons in order, each with whether it is done, and the text of the one
+    asked for only. None when the course does not exist; ``lesson`` is None when the lesson
+    does not."""
+    found = db.session.execute(
+        select(Course, Enrollment, has_quiz)
+        .outerjoin(
+            Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == user.id)
+        )
+        .where(Course.slug == slug, Course.retired_at.is_(None))
+        .options(raiseload("*", sql_only=True))
+    ).first()
+    if found is None:
+        return None
+    course, enrollment, quiz = found
+    page = {"course": course, "enrollment": enrollment, "has_quiz": bool(quiz), "lesson": None}
+    if enrollment is None:
+        return page
+    rows = db.session.execute(
+        select(Lesson, LessonProgress.id, case((Lesson.slug == lesson_slug, Lesson.html)))
+        .outerjoin(
+            LessonProgress,
+            (LessonProgress.lesson_id == Lesson.id)
+            & (LessonProgress.enrollment_id == enrollment.id),
+        )
+        .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
+        .order_by(Lesson.position)
+        .options(defer(Lesson.html), raiseload("*", sql_only=True))
+    ).all()
+    page["lessons"] = [lesson for lesson, _done, _html in rows]
+    page["done"] = {lesson.id for lesson, done, _html in rows if done is not None}
+    for lesson, _done, html in rows:
+        if lesson.slug == lesson_slug:
+            set_committed_value(lesson, "html", html)
+            page["lesson"] = lesson
+    return page
 
 
 def percent(done: int, total: int) -> int:
@@ -338,24 +414,31 @@ def normalize_code(raw: str) -> str:
 
 
 def issue_certificate(enrollment: Enrollment, now: datetime) -> Certificate:
-    """The certificate of a completed enrolment (issued once)."""
+    """The certificate of a completed enrolment (issued once).
+
+    Requests racing to issue it insert with ``ON CONFLICT DO NOTHING`` and all read the one
+    row that won, so everyone is shown the same code. A code already taken by another
+    certificate (a random clash) is drawn again.
+    """
     if enrollment.certificate is not None:
         return enrollment.certificate
     user = db.session.get(User, enrollment.user_id)
     course = db.session.get(Course, enrollment.course_id)
-    certificate = Certificate(
-        enrollment=enrollment,
-        code=new_code(),
-        holder_name=user.full_name,
-        holder_nip=user.nip,
-        course_title=course.title,
-        jp=enrollment.jp_earned,
-        completed_on=enrollment.completed_on,
-        issued_at=now,
-    )
-    db.session.add(certificate)
-    db.session.flush()
-    return certificate
+    values = {
+        "enrollment_id": enrollment.id,
+        "holder_name": user.full_name,
+        "holder_nip": user.nip,
+        "course_title": course.title,
+        "jp": enrollment.jp_earned,
+        "completed_on": enrollment.completed_on,
+        "issued_at": now,
+    }
+    for _draw in range(5):
+        db.session.execute(insert_or_ignore(Certificate).values(code=new_code(), **values))
+        db.session.expire(enrollment, ["certificate"])
+        if enrollment.certificate is not None:
+            return enrollment.certificate
+    raise RuntimeError("no free certificate code after five draws")
 
 
 def find_certificate(code: str) -> Certificate | None:
@@ -397,20 +480,15 @@ def jp_by_year(user_id: int) -> dict[int, int]:
 
 
 def learning_summary(user: User, now: datetime | None = None) -> dict:
-    """The dashboard's learning panel: JP by the person's rule (:func:`lms.courses.jp.standing`),
-    counts, the nearest open deadline."""
+    """The dashboard's learning panel in one statement: JP by the person's rule
+    (:func:`lms.courses.jp.standing`), counts, the nearest open deadline."""
     today = wib_today(now)
-    counts = db.session.execute(
-        select(
-            func.count(Enrollment.id),
-            func.count(Enrollment.completed_at),
-        ).where(Enrollment.user_id == user.id)
-    ).one()
+    start, end = jp.current_period(user, today)
     completed_ids = select(Enrollment.course_id).where(
         Enrollment.user_id == user.id, Enrollment.completed_at.is_not(None)
     )
-    next_deadline = db.session.scalar(
-        select(Course)
+    nearest = (
+        select(Course.id)
         .where(
             Course.retired_at.is_(None),
             Course.mandatory.is_(True),
@@ -419,11 +497,29 @@ def learning_summary(user: User, now: datetime | None = None) -> dict:
         )
         .order_by(Course.deadline)
         .limit(1)
+        .scalar_subquery()
     )
+    in_period = and_(Enrollment.completed_on >= start, Enrollment.completed_on < end)
+    counts = (
+        select(
+            func.count(Enrollment.id).label("enrolled"),
+            func.count(Enrollment.completed_at).label("completed"),
+            func.coalesce(func.sum(case((in_period, Enrollment.jp_earned), else_=0)), 0).label(
+                "earned"
+            ),
+        )
+        .where(Enrollment.user_id == user.id)
+        .subquery()
+    )
+    enrolled, completed, earned, next_deadline = db.session.execute(
+        select(counts.c.enrolled, counts.c.completed, counts.c.earned, Course)
+        .select_from(counts)
+        .outerjoin(Course, Course.id == nearest)
+    ).one()
     return {
         "year": today.year,
-        "standing": jp.standing(user, today),
-        "in_progress": counts[0] - counts[1],
-        "completed": counts[1],
+        "standing": jp.standing(user, today, earned=int(earned or 0)),
+        "in_progress": enrolled - completed,
+        "completed": completed,
         "next_deadline": next_deadline,
     }

@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, raiseload
 
 from lms.audit.services import record
 from lms.courses import jp, services
@@ -68,12 +68,20 @@ def catalogue():
     if jp in JP_FILTERS:
         low, high = JP_FILTERS[jp]
         query = query.where(and_(Course.jp >= low, Course.jp <= high))
-    courses = db.session.scalars(query.order_by(Course.mandatory.desc(), Course.title)).all()
-    enrollments = {
-        e.course_id: e
-        for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == current_user.id))
-    }
-    progress = services.progress_by_enrollment([e.id for e in enrollments.values()])
+    # One statement: each course with the person's enrolment and its progress, if any.
+    done, total = services.progress_columns()
+    rows = db.session.execute(
+        query.add_columns(Enrollment, done, total)
+        .outerjoin(
+            Enrollment,
+            (Enrollment.course_id == Course.id) & (Enrollment.user_id == current_user.id),
+        )
+        .order_by(Course.mandatory.desc(), Course.title)
+        .options(raiseload("*"))
+    ).all()
+    courses = [course for course, *_rest in rows]
+    enrollments = {e.course_id: e for _course, e, *_counts in rows if e is not None}
+    progress = {e.id: (d, t) for _course, e, d, t in rows if e is not None}
     return render_template(
         "courses/catalogue.html",
         courses=courses,
@@ -178,15 +186,24 @@ def _lesson_context(slug: str, lesson_slug: str):
 @bp.route("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    """A lesson with previous/next, reading time, progress and "Tandai selesai"."""
-    course, enrollment, lesson = _lesson_context(slug, lesson_slug)
+    """A lesson with previous/next, reading time, progress and "Tandai selesai".
+
+    Two statements after the person's; it writes only when the lesson opened last changes."""
+    page = services.lesson_page(current_user, slug, lesson_slug, quiz.has_quiz_clause()) or abort(
+        404
+    )
+    course, enrollment, lesson = page["course"], page["enrollment"], page["lesson"]
     if enrollment is None:
+        authorize("courses.browse")
+        flash(_("Daftarkan diri Anda di kursus ini terlebih dahulu."), "info")
         return redirect(url_for("courses.course", slug=slug))
-    services.visit_lesson(enrollment, lesson)
-    db.session.commit()
-    lessons = services.current_lessons(course)
+    authorize("enrollment.learn", enrollment)
+    if lesson is None:
+        abort(404)
+    if services.visit_lesson(enrollment, lesson):
+        db.session.commit()
+    lessons = page["lessons"]
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
-    done = services.done_lesson_ids(enrollment)
     return render_template(
         "courses/lesson.html",
         course=course,
@@ -195,9 +212,9 @@ def lesson(slug: str, lesson_slug: str):
         index=index,
         previous=lessons[index - 1] if index > 0 else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        done=done,
+        done=page["done"],
         enrollment=enrollment,
-        has_quiz=quiz.has_quiz(course.id),
+        has_quiz=page["has_quiz"],
         form=BaseForm(),
     )
 
@@ -247,14 +264,25 @@ def learning():
     """Pembelajaran saya: courses in progress and done, JP by the person's rule (PNS: this
     calendar year against 20; PPPK: this contract year against the ceiling of 24), deadlines."""
     authorize("learning.view_own")
-    enrollments = db.session.scalars(
-        select(Enrollment)
+    # One statement for the enrolments, their courses, certificates and progress.
+    done, total = services.progress_columns()
+    rows = db.session.execute(
+        select(Enrollment, done, total)
         .where(Enrollment.user_id == current_user.id)
-        .options(joinedload(Enrollment.course), joinedload(Enrollment.certificate))
+        .options(
+            joinedload(Enrollment.course),
+            joinedload(Enrollment.certificate),
+            raiseload("*"),
+        )
         .order_by(Enrollment.enrolled_at.desc())
     ).all()
-    progress = services.progress_by_enrollment([e.id for e in enrollments])
+    enrollments = [e for e, _done, _total in rows]
+    progress = {e.id: (d, t) for e, d, t in rows}
     today = wib_today()
+    start, end = jp.current_period(current_user, today)
+    earned = sum(
+        e.jp_earned or 0 for e in enrollments if e.completed_on and start <= e.completed_on < end
+    )
     year = today.year
     enrolled_ids = {e.course_id for e in enrollments}
     due = db.session.scalars(
@@ -271,7 +299,7 @@ def learning():
         in_progress=[e for e in enrollments if not e.completed_at and e.course.retired_at is None],
         completed=[e for e in enrollments if e.completed_at],
         progress=progress,
-        standing=jp.standing(current_user, today),
+        standing=jp.standing(current_user, today, earned=earned),
         sections=[(template, fn(current_user, today)) for template, fn in LEARNING_SECTIONS],
         year=year,
         deadlines=deadlines,

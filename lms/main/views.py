@@ -21,11 +21,15 @@ from werkzeug.exceptions import HTTPException
 
 from lms.accounts.forms import LoginForm
 from lms.accounts.models import Role, User
+from lms.accounts.sessions import figure
 from lms.accounts.views import safe_next
+from lms.actions.services import head_panels, my_panel
 from lms.courses.markdown import scrollable_tables
+from lms.courses.services import learning_summary
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
+from lms.i18n import utcnow, wib_today
 from lms.limits import retry_after_seconds
 from lms.main import health
 from lms.org.models import Unit
@@ -48,10 +52,6 @@ def index():
 
 def dashboard_context(user: User) -> dict:
     """What each of a person's roles shows on the dashboard, in a handful of queries."""
-    from lms.actions.services import head_panels, my_panel
-    from lms.courses.services import learning_summary
-    from lms.i18n import utcnow, wib_today
-
     today = wib_today(utcnow())
     context: dict = {"headed_units": [], "province": None, "today": today}
     context["learning"] = learning_summary(user)
@@ -240,9 +240,7 @@ def init_app(app: Flask) -> None:
     def layout_context() -> dict:
         unread = None
         if current_user and current_user.is_authenticated:  # emails render outside requests
-            from lms.reminders.services import unread_count
-
-            unread = unread_count(current_user.id)
+            unread = figure("unread", current_user)
         return {
             "current_locale": str(get_locale() or "id"),
             "nav_items": nav_items,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import raiseload
 
 from lms.accounts.models import User
 from lms.assignments.models import Assignment, Scope
@@ -176,7 +177,7 @@ def progress_counts(path_ids: list[int]) -> dict[int, tuple[int, int]]:
 
 def paths_of(user: User) -> list[dict]:
     """The live paths required of ``user`` (by their position type), each with its steps in
-    order, the status of each step, and the next course to take. Two queries."""
+    order, the status of each step, and the next course to take. One statement."""
     if not user.position_type or not user.active:
         return []
     path_ids = (
@@ -184,38 +185,31 @@ def paths_of(user: User) -> list[dict]:
         .join(Assignment, Assignment.id == PathAssignment.assignment_id)
         .where(Assignment.position_type == user.position_type, Assignment.cancelled_at.is_(None))
     )
-    paths = db.session.scalars(
-        select(LearningPath)
+    rows = db.session.execute(
+        select(LearningPath, PathStep, Course, Enrollment.completed_at, Enrollment.last_activity_at)
+        .join(PathStep, PathStep.path_id == LearningPath.id)
+        .join(Course, Course.id == PathStep.course_id)
+        .outerjoin(
+            Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == user.id)
+        )
         .where(LearningPath.id.in_(path_ids), LearningPath.cancelled_at.is_(None))
-        .order_by(LearningPath.created_at, LearningPath.id)
+        .order_by(LearningPath.created_at, LearningPath.id, PathStep.position)
+        .options(raiseload("*", sql_only=True))
     ).all()
-    if not paths:
-        return []
-    course_ids = {step.course_id for path in paths for step in path.steps}
-    enrolments = {
-        e.course_id: e
-        for e in db.session.scalars(
-            select(Enrollment).where(
-                Enrollment.user_id == user.id, Enrollment.course_id.in_(course_ids)
-            )
-        )
-    }
-    out = []
-    for path in paths:
-        steps, next_step = [], None
-        for step in path.steps:
-            enrolment = enrolments.get(step.course_id)
-            if enrolment is not None and enrolment.completed_at is not None:
-                status = "completed"
-            elif enrolment is not None and enrolment.last_activity_at is not None:
-                status = "in_progress"
-            else:
-                status = "not_started"
-            if status != "completed" and next_step is None and step.course.retired_at is None:
-                next_step = step
-            steps.append({"step": step, "course": step.course, "status": status})
-        done = sum(s["status"] == "completed" for s in steps)
-        out.append(
-            {"path": path, "steps": steps, "next": next_step, "done": done, "total": len(steps)}
-        )
+    out: list[dict] = []
+    for path, step, course, completed_at, active_at in rows:
+        if not out or out[-1]["path"] is not path:
+            out.append({"path": path, "steps": [], "next": None, "done": 0, "total": 0})
+        item = out[-1]
+        if completed_at is not None:
+            status = "completed"
+        elif active_at is not None:
+            status = "in_progress"
+        else:
+            status = "not_started"
+        if status != "completed" and item["next"] is None and course.retired_at is None:
+            item["next"] = step
+        item["steps"].append({"step": step, "course": course, "status": status})
+        item["done"] += status == "completed"
+        item["total"] += 1
     return out

@@ -137,6 +137,16 @@ def active_questions(course_id: int) -> list[Question]:
     )
 
 
+def has_quiz_clause():
+    """SQL, correlated on ``Course.id``: the course has a live question (a page selects it with
+    the course instead of asking :func:`has_quiz` apart)."""
+    return (
+        select(Question.id)
+        .where(Question.course_id == Course.id, Question.retired_at.is_(None))
+        .exists()
+    )
+
+
 def has_quiz(course_id: int) -> bool:
     return (
         db.session.scalar(

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from lms.accounts.models import User
+from lms.accounts.sessions import user_figure
 from lms.audit.services import record
 from lms.extensions import client_address, db
 from lms.forms import BaseForm
@@ -20,6 +22,17 @@ from lms.reminders.models import JobRun, Notification, NotificationSetting, Outb
 from lms.reminders.rules import RULE_INFO
 
 bp = Blueprint("reminders", __name__, template_folder="templates")
+
+
+@user_figure("unread")
+def _unread_figure():
+    """The bell's count of unread notifications, selected with the signed-in person."""
+    return (
+        select(func.count(Notification.id))
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
 
 CATEGORY_LABELS = {
     "course": _l("Kursus wajib: tenggat dan ajakan melanjutkan"),

@@ -555,15 +555,15 @@ def enrolment_rows(unit: Unit | None, filters: Filters, today: date) -> Select:
     )
 
 
-def ranks() -> list[str]:
-    """Ranks present among active people, for the filter."""
-    return sorted(
-        r
-        for r in db.session.scalars(
-            select(User.rank).where(User.active.is_(True), User.rank.is_not(None)).distinct()
+def ranks(unit: Unit | None = None) -> list[str]:
+    """Ranks present among the active people of ``unit`` and its sub-units (the province when
+    None), for the filter: a unit's page reads its own people only, never the province's."""
+    query = select(User.rank).where(User.active.is_(True), User.rank.is_not(None)).distinct()
+    if unit is not None:
+        query = query.join(Unit, Unit.id == User.unit_id).where(
+            Unit.path.startswith(unit.path, autoescape=True)
         )
-        if r
-    )
+    return sorted(r for r in db.session.scalars(query) if r)
 
 
 def stream(query, chunk: int = 2000) -> Iterator:

@@ -157,7 +157,7 @@ def _context(unit: Unit | None, filters: Filters, report: str) -> dict:
         "report": report,
         "courses": courses,
         "position_types": services.POSITION_TYPES,
-        "ranks": services.ranks(),
+        "ranks": services.ranks(unit),
         "province_allowed": can(current_user, "reports.province"),
         "today": wib_today(),
         "jp_target": jp_rule.PNS_TARGET,
