@@ -42,6 +42,17 @@ def _open_items(today: date):
     )
 
 
+#: The columns the owner's reminders need: plain rows, so committing a batch of reminders while
+#: the rule runs does not expire entities and reload them one by one.
+_ITEM = (
+    ActionItem.id,
+    ActionItem.owner_id,
+    ActionItem.title,
+    ActionItem.due_date,
+    ActionItem.progress,
+)
+
+
 def _item_url(item_id: int) -> str:
     return f"/actions/items/{item_id}"
 
@@ -64,13 +75,13 @@ def action_due(now: datetime) -> Iterator[Due]:
                 ActionItem.due_date <= today + timedelta(days=most),
                 fresh(key),
             )
-            .add_columns(key)
+            .with_only_columns(*_ITEM, key)
         )
-        for item, found_key in rows:
+        for item in rows:
             days_left = (item.due_date - today).days
             yield Due(
                 item.owner_id,
-                found_key,
+                item[-1],
                 "action",
                 "action_due",
                 _("Tenggat rencana aksi: %(title)s", title=item.title),
@@ -97,13 +108,15 @@ def action_overdue(now: datetime) -> Iterator[Due]:
     period = overdue_period(days_since(today, ActionItem.due_date))
     key = concat("action_overdue:u", ActionItem.owner_id, ":i", ActionItem.id, ":p", period)
     rows = db.session.execute(
-        _open_items(today).where(ActionItem.due_date < today, fresh(key)).add_columns(key)
+        _open_items(today)
+        .where(ActionItem.due_date < today, fresh(key))
+        .with_only_columns(*_ITEM, key)
     )
-    for item, found_key in rows:
+    for item in rows:
         days_over = (today - item.due_date).days
         yield Due(
             item.owner_id,
-            found_key,
+            item[-1],
             "action",
             "action_overdue",
             _("Rencana aksi melewati tenggat: %(title)s", title=item.title),
