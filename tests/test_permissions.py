@@ -459,9 +459,11 @@ def _pending_import() -> str:
 
     data = b"NIP;Nama;Unit Kerja\n'199001022015031003;Ani Rahayu;Dinas Pendidikan\n"
     now = utcnow()
-    plan = importer.prepare(data, "uji.csv", full=False, actor_id=None, today=now.date())
+    # Parked as the upload page parks it: the checked rows, not the file.
+    parsed = importer.parse(data, "uji.csv", now.date())
+    plan = importer.plan_for(parsed, full=False, actor_id=None)
     meta = {"actor_id": None, "filename": "uji.csv", "full": False, "preview": plan.preview()}
-    return parking.park(data, meta, now).token
+    return parking.park(parsed.dumps(), meta, now).token
 
 
 #: Methods every route answers without naming them.
