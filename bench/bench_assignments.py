@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_reports import build_app, ensure_seeded  # noqa: E402 - the same seeded province
+from bench_reports import build_app, ensure_seeded, signed_in_client  # noqa: E402 - same province
 
 
 def median_ms(fn, repeat: int) -> tuple[float, float]:
@@ -40,32 +40,6 @@ def median_ms(fn, repeat: int) -> tuple[float, float]:
         fn()
         runs.append((time.perf_counter() - started) * 1000)
     return statistics.median(runs), max(runs)
-
-
-def signed_in_client(app):
-    from sqlalchemy import select
-
-    from lms.accounts.models import Role, User
-    from lms.accounts.services import create_user
-    from lms.extensions import db
-    from lms.notice.services import current_version
-    from tests.factories import make_session
-
-    with app.app_context():
-        admin = db.session.scalar(select(User).where(User.email == "bench-admin@sintetis.invalid"))
-        if admin is None:
-            admin = create_user(full_name="Admin Bench", email="bench-admin@sintetis.invalid",
-                                roles={Role.ADMIN.value})  # fmt: skip
-            db.session.flush()
-        admin.privacy_version = current_version()  # no detour through the privacy notice
-        key = make_session(admin)
-        db.session.commit()
-        token = f"{admin.id}:{key}"
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
-    return client
 
 
 def pick(app):
@@ -132,7 +106,7 @@ def main() -> None:
     print(f"database: {url.split('@')[-1]}   load average: {os.getloadavg()[0]:.1f}")
     app = build_app(url, str(folder / "instance"))
     ensure_seeded(app, url, args.people, args.units, args.reseed)
-    client = signed_in_client(app)
+    client = signed_in_client(app, "admin")
     chosen = pick(app)
     turn = {"n": 0}
 

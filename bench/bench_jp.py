@@ -24,32 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_reports import build_app, ensure_seeded, largest_opd, time_it  # noqa: E402
-
-
-def hr_client(app):
-    """A test client signed in as an HR officer through a real server-side session."""
-    from sqlalchemy import select
-
-    from lms.accounts.models import Role, User
-    from lms.accounts.services import create_user
-    from lms.extensions import db
-    from lms.notice.services import current_version
-    from tests.factories import login_id
-
-    with app.app_context():
-        hr = db.session.scalar(select(User).where(User.email == "bench-hr@sintetis.invalid"))
-        if hr is None:
-            hr = create_user(full_name="HR Bench", email="bench-hr@sintetis.invalid",
-                             roles={Role.HR.value})  # fmt: skip
-        hr.privacy_version = current_version()
-        db.session.commit()
-        token = login_id(hr)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
-    return client
+from bench_reports import build_app, ensure_seeded, hr_client, largest_opd, time_it  # noqa: E402
 
 
 def make_pppk(app) -> int:

@@ -86,7 +86,9 @@ def ensure_seeded(app, url: str, people: int, units: int, reseed: bool) -> None:
         print(f"seeded in {time.monotonic() - started:.1f} s: {counts}")
 
 
-def hr_client(app):
+def signed_in_client(app, role: str = "hr"):
+    """A test client signed in, through a real server-side session, as the bench's account of
+    ``role`` (created once, the privacy notice read: no detour to it)."""
     from sqlalchemy import select
 
     from lms.accounts.models import Role, User
@@ -95,20 +97,24 @@ def hr_client(app):
     from lms.notice.services import current_version
     from tests.factories import login_id
 
+    email = f"bench-{role}@sintetis.invalid"
     with app.app_context():
-        hr = db.session.scalar(select(User).where(User.email == "bench-hr@sintetis.invalid"))
-        if hr is None:
-            hr = create_user(full_name="HR Bench", email="bench-hr@sintetis.invalid",
-                             roles={Role.HR.value})  # fmt: skip
-            db.session.commit()
-        hr.privacy_version = current_version()  # the notice read: no detour to it
-        # A server-side session of its own, as a sign-in would make.
-        token = login_id(hr)
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(full_name=f"{role.upper()} Bench", email=email,
+                               roles={Role(role).value})  # fmt: skip
+        user.privacy_version = current_version()
+        db.session.commit()
+        token = login_id(user)
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = token
         session["_fresh"] = True
     return client
+
+
+def hr_client(app):
+    return signed_in_client(app, "hr")
 
 
 def largest_opd(app):
