@@ -6,6 +6,8 @@ import functools
 import itertools
 from datetime import date
 
+from sqlalchemy import event
+
 from lms.accounts.models import User
 from lms.accounts.passwords import hash_password
 from lms.accounts.services import create_user
@@ -245,3 +247,17 @@ def essay_attempt(person, course, text="AI mempercepat jawaban atas pertanyaan w
             answers[aq.position] = {"choice": right}
     quiz.submit_attempt(attempt, answers, now)
     return attempt
+
+
+def page_statements(client, url: str) -> int:
+    """How many SQL statements a GET of ``url`` runs (a fresh identity map, as a new request
+    has); the page must answer 200."""
+    db.session.expire_all()
+    found: list[str] = []
+    listener = lambda *args: found.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(found)

@@ -7,13 +7,20 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.aiuse import services
 from lms.aiuse.models import AiUse
 from lms.audit.models import AuditEvent
 from lms.i18n import utcnow
-from tests.factories import AI_USE_ANSWERS, make_ai_use, make_item, make_unit, make_user
+from tests.factories import (
+    AI_USE_ANSWERS,
+    make_ai_use,
+    make_item,
+    make_unit,
+    make_user,
+    page_statements,
+)
 
 
 @pytest.fixture
@@ -165,30 +172,17 @@ def test_the_province_readers_land_on_the_overview(client, login_as, world):
     assert client.get("/ai/").headers["Location"].endswith("/ai/overview")
 
 
-def statements(client, db, url: str) -> int:
-    """How many SQL statements answering ``url`` takes (nothing cached from the test's side)."""
-    db.session.expire_all()
-    found = []
-    listener = lambda *args: found.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(found)
-
-
 def test_the_entry_page_queries_do_not_grow_with_links(app, client, login_as, db, world):
     entry, head = world["entry"], world["people"]["head"]
     login_as(head)
     url = f"/ai/entries/{entry.id}"
     services.set_links(entry, head, utcnow(), [make_item(entry.unit, head).id], ["a"])
     db.session.commit()
-    few = statements(client, db, url)
+    few = page_statements(client, url)
     items = [make_item(entry.unit, head).id for _ in range(5)]
     services.set_links(entry, head, utcnow(), items, ["a", "b", "c", "d"])
     db.session.commit()
-    assert statements(client, db, url) == few
+    assert page_statements(client, url) == few
 
 
 def test_the_register_pages_queries_do_not_grow_with_entries(app, client, login_as, db, world):
@@ -197,12 +191,12 @@ def test_the_register_pages_queries_do_not_grow_with_entries(app, client, login_
     db.session.commit()
     login_as(world["people"]["admin"])
     urls = [f"/ai/units/{unit.id}", "/ai/overview", "/registri-ai"]
-    few = [statements(client, db, url) for url in urls]
+    few = [page_statements(client, url) for url in urls]
     for n in range(6):
         entry = make_ai_use(seksi if n % 2 else unit, head, dpia=n % 3 == 0, name=f"AI {n}")
         services.set_published(entry, head, utcnow(), True)
     db.session.commit()
-    assert [statements(client, db, url) for url in urls] == few
+    assert [page_statements(client, url) for url in urls] == few
 
 
 def test_the_overview_pages_and_refuses_absurd_pages(app, client, login_as, db, world):

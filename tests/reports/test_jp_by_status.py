@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.courses import jp as jp_rule
 from lms.courses import services as courses
@@ -14,7 +14,7 @@ from lms.courses.models import Course
 from lms.reports import jp as jp_report
 from lms.reports import services
 from lms.reports.services import Filters
-from tests.factories import make_unit, make_user, sync, write_course
+from tests.factories import make_unit, make_user, page_statements, sync, write_course
 
 TODAY = date(2026, 11, 30)
 
@@ -242,24 +242,11 @@ def test_the_page_query_gives_the_same_figures_as_the_separate_ones(db, world):
     assert buckets["PNS"][2] == ("10–19", 1) and buckets["PPPK"][1] == ("1–11", 2)
 
 
-def _statements(client, db, url: str) -> int:
-    """How many SQL statements answering ``url`` takes."""
-    db.session.expire_all()
-    found = []
-    listener = lambda *args: found.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(found)
-
-
 def test_the_jp_page_does_not_query_per_person(db, client, login_as, world):
     login_as("hr")
     url = f"/reports/units/{world['unit'].id}/jp?year=2026"
-    _statements(client, db, url)  # the first request of a session also records its start
-    before = _statements(client, db, url)
+    page_statements(client, url)  # the first request of a session also records its start
+    before = page_statements(client, url)
     course = db.session.scalar(select(Course).where(Course.slug == "k3"))
     for n in range(12):
         person = make_user(
@@ -269,4 +256,4 @@ def test_the_jp_page_does_not_query_per_person(db, client, login_as, world):
         )
         _earn(db, person, course, date(2026, 8, 1), n)
     db.session.commit()
-    assert _statements(client, db, url) == before
+    assert page_statements(client, url) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
 from lms.courses import services as courses
@@ -16,7 +16,14 @@ from lms.reminders.models import Notification
 from lms.reports import services as report
 from lms.teaching import grading
 from lms.teaching import services as teaching
-from tests.factories import ESSAY_GIFT, essay_attempt, make_user, sync, write_course
+from tests.factories import (
+    ESSAY_GIFT,
+    essay_attempt,
+    make_user,
+    page_statements,
+    sync,
+    write_course,
+)
 
 T0 = datetime(2026, 11, 27, 3, 0)
 
@@ -195,18 +202,6 @@ def test_reports_count_waiting_for_a_grade_apart(db, course, instructor):
     assert (row.awaiting_grade, row.completed) == (1, 1)
 
 
-def statements(db, client, url: str) -> int:
-    db.session.expire_all()
-    found = []
-    listener = lambda *args: found.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(found)
-
-
 def test_the_queue_and_learners_pages_do_not_query_per_essay(
     client, login_as, db, course, instructor
 ):
@@ -215,9 +210,9 @@ def test_the_queue_and_learners_pages_do_not_query_per_essay(
     login_as(instructor)
     pages = ["/grading", f"/courses/{course.slug}/learners", "/teaching"]
     for url in pages:
-        statements(db, client, url)  # the first request of a session also records its start
-    before = [statements(db, client, url) for url in pages]
+        page_statements(client, url)  # the first request of a session also records its start
+    before = [page_statements(client, url) for url in pages]
     for _ in range(3):
         essay_attempt(make_user(), course, now=T0)
     db.session.commit()
-    assert [statements(db, client, url) for url in pages] == before
+    assert [page_statements(client, url) for url in pages] == before
