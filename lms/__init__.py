@@ -124,8 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     from lms.activation import views as activation
     from lms.aiuse import views as aiuse
     from lms.assignments import views as assignments
-    from lms.authoring import views as authoring
     from lms.audit import views as audit
+    from lms.authoring import views as authoring
     from lms.corrections import views as corrections
     from lms.courses import views as courses
     from lms.erasure import views as erasure
