@@ -23,7 +23,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, raiseload
 
 from lms.audit.services import record
-from lms.courses import jp, services
+from lms.courses import jp, pages, services
 from lms.courses import reminders as _reminders  # noqa: F401 - registers the course reminders
 from lms.courses.certificates import certificate_pdf
 from lms.courses.forms import RevokeForm
@@ -69,7 +69,7 @@ def catalogue():
         low, high = JP_FILTERS[jp]
         query = query.where(and_(Course.jp >= low, Course.jp <= high))
     # One statement: each course with the person's enrolment and its progress, if any.
-    done, total = services.progress_columns()
+    done, total = pages.progress_columns()
     rows = db.session.execute(
         query.add_columns(Enrollment, done, total)
         .outerjoin(
@@ -189,9 +189,7 @@ def lesson(slug: str, lesson_slug: str):
     """A lesson with previous/next, reading time, progress and "Tandai selesai".
 
     Two statements after the person's; it writes only when the lesson opened last changes."""
-    page = services.lesson_page(current_user, slug, lesson_slug, quiz.has_quiz_clause()) or abort(
-        404
-    )
+    page = pages.lesson_page(current_user, slug, lesson_slug, quiz.has_quiz_clause()) or abort(404)
     course, enrollment, lesson = page["course"], page["enrollment"], page["lesson"]
     if enrollment is None:
         authorize("courses.browse")
@@ -265,7 +263,7 @@ def learning():
     calendar year against 20; PPPK: this contract year against the ceiling of 24), deadlines."""
     authorize("learning.view_own")
     # One statement for the enrolments, their courses, certificates and progress.
-    done, total = services.progress_columns()
+    done, total = pages.progress_columns()
     rows = db.session.execute(
         select(Enrollment, done, total)
         .where(Enrollment.user_id == current_user.id)
