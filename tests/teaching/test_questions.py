@@ -10,7 +10,7 @@ from lms.courses.models import Course
 from lms.i18n import utcnow
 from lms.reminders.models import Notification
 from lms.teaching import services as teaching
-from tests.factories import make_user, sync, write_course
+from tests.factories import make_user, page_statements, sync, write_course
 
 
 @pytest.fixture
@@ -134,8 +134,6 @@ def test_question_text_is_escaped_and_cleaned(client, login_as, db, course, inst
 
 
 def test_the_questions_page_does_not_query_per_question(client, login_as, db, course, instructor):
-    from tests.teaching.test_grading import statements
-
     def ask_and_answer(n):
         for i in range(n):
             ask(client, login_as, learner_of(course, db), course, f"Pertanyaan {i}")
@@ -144,9 +142,9 @@ def test_the_questions_page_does_not_query_per_question(client, login_as, db, co
 
     ask_and_answer(1)
     login_as(instructor)
-    statements(db, client, url(course))
-    before = statements(db, client, url(course))
+    page_statements(client, url(course))
+    before = page_statements(client, url(course))
     ask_and_answer(3)
     login_as(instructor)
-    statements(db, client, url(course))
-    assert statements(db, client, url(course)) == before
+    page_statements(client, url(course))
+    assert page_statements(client, url(course)) == before
