@@ -26,9 +26,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 CHROMIUM = "/usr/bin/chromium"
 #: ``make test`` runs the suite as two processes at once (two cores): lane "postgresql" takes the
-#: tests that use PostgreSQL (the database_url parameter, or the ``postgresql`` marker) and, to
-#: balance the two, those marked ``postgresql_lane``; lane "sqlite" everything else. Unset: one
-#: process runs everything.
+#: tests that use PostgreSQL (the database_url parameter, or the ``postgresql`` marker), lane
+#: "sqlite" everything else (in CI on this machine: about 7 and 9 minutes). Unset: one process
+#: runs everything.
 LANE = os.environ.get("LMS_TEST_LANE", "").strip().lower()
 
 
@@ -44,8 +44,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def uses_postgresql(item: pytest.Item) -> bool:
     callspec = getattr(item, "callspec", None)
     param = callspec.params.get("database_url") if callspec else None
-    marked = item.get_closest_marker("postgresql") or item.get_closest_marker("postgresql_lane")
-    return param == "postgresql" or marked is not None
+    return param == "postgresql" or item.get_closest_marker("postgresql") is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

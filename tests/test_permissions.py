@@ -46,9 +46,6 @@ from tests.factories import (
     write_course,
 )
 
-#: The matrix (its own SQLite world) runs in the PostgreSQL lane's process, which has fewer tests.
-pytestmark = pytest.mark.postgresql_lane
-
 ROLES = ["anonymous", "learner", "unit_head", "hr", "admin", "diskominfo", "instructor"]
 #: Everyone, visitors included, gets the page (200) or a redirect that is not to the login page.
 PUBLIC = "public"

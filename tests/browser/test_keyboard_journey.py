@@ -138,6 +138,7 @@ def test_enter_in_a_text_answer_without_javascript_comes_back_to_it(browser, liv
         sign_in(page)
         page.goto("/courses/kursus-uji")
         activate(page, page.get_by_role("button", name="Daftar dan mulai belajar"))
+        page.get_by_role("heading", name="Materi 1").wait_for()  # enrolled: the first lesson
         page.goto("/courses/kursus-uji/quiz")
         activate(page, page.get_by_role("button", name="Mulai kuis"))
         answer = page.locator("#q3").get_by_role("textbox", name="Jawaban Anda")
@@ -156,6 +157,7 @@ def test_when_time_runs_out_the_attempt_is_handed_in_without_asking(page, learne
     sign_in(page)
     page.goto("/courses/kursus-uji")
     activate(page, page.get_by_role("button", name="Daftar dan mulai belajar"))
+    page.get_by_role("heading", name="Materi 1").wait_for()  # enrolled: the first lesson
     page.goto("/courses/kursus-uji/quiz")
     activate(page, page.get_by_role("button", name="Mulai kuis"))
     page.locator("#q1").wait_for()
