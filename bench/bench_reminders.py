@@ -183,7 +183,8 @@ def main() -> None:
     from lms.extensions import db
     from lms.reminders.models import Notification, OutboxMessage
     from lms.reminders.rules import BEFORE_RUN, RULES
-    from lms.reminders.services import retry_when_locked, run_rules
+    from lms.reminders.services import run_rules
+    from lms.sql import retry_when_locked
 
     workdir = Path(tempfile.mkdtemp(prefix="sinau-bench-"))
     url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.sqlite"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import Date, Integer, String, cast, func, literal, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
 from lms.extensions import db
 
@@ -50,3 +53,18 @@ def wib_day_text(column):
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_char(column + literal_column("interval '7 hours'"), "YYYYMMDD")
     return func.strftime("%Y%m%d", column, "+7 hours")
+
+
+def retry_when_locked(fn: Callable[[], object], attempts: int = 8) -> object:
+    """Run ``fn`` in a transaction; on SQLite, wait and retry when another writer holds it."""
+    for attempt in range(attempts):
+        try:
+            result = fn()
+            db.session.commit()
+            return result
+        except OperationalError as exc:
+            db.session.rollback()
+            if "locked" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    return None

@@ -76,7 +76,8 @@ def elected(name: str, fired_at: datetime) -> Iterator[bool]:
 
 def build_scheduler(app: Flask, scheduler_class: type = BlockingScheduler) -> BaseScheduler:
     """The scheduler with its jobs, not yet started (tests pass a BackgroundScheduler)."""
-    from lms.reminders.services import deliver, run_job, run_rules
+    from lms.reminders.outbox import deliver
+    from lms.reminders.services import run_job, run_rules
 
     def in_app(name: str, fn: Callable[[datetime], dict], trigger: BaseTrigger, every: timedelta):
         """Job ``name`` as the scheduler calls it; tests call it with ``now`` (aware)."""

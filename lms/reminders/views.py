@@ -17,7 +17,7 @@ from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow
 from lms.pagination import paginate
 from lms.policy import authorize
-from lms.reminders import labels, services
+from lms.reminders import labels, outbox, services
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from lms.reminders.rules import RULE_INFO
 
@@ -162,7 +162,7 @@ def message(message_id: int):
     """One email as it is (or would be) sent: the admin can read the outbox without SMTP."""
     authorize("reminders.admin")
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    email = services.compose(message)
+    email = outbox.compose(message)
     text = email.get_body(preferencelist=("plain",)).get_content()
     record(
         current_user,
@@ -192,7 +192,7 @@ def resend(message_id: int):
     form = BaseForm()
     if not form.validate_on_submit():
         abort(400)
-    services.resend(message, utcnow())
+    outbox.resend(message, utcnow())
     db.session.commit()
     flash(_("Pesan dimasukkan kembali ke antrean."), "success")
     return redirect(url_for("reminders.admin", status="queued"))

@@ -14,7 +14,7 @@ from lms.activation.models import AccountToken
 from lms.activation.views import FORGOT_ANSWER_SECONDS
 from lms.audit.models import AuditEvent
 from lms.i18n import utcnow
-from lms.reminders import services as outbox
+from lms.reminders import outbox
 from tests.activation.conftest import link_in
 from tests.factories import PASSWORD, make_session, make_unit, make_user
 

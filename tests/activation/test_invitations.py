@@ -13,7 +13,7 @@ from lms.activation.models import AccountToken
 from lms.audit.models import AuditEvent
 from lms.audit.services import record
 from lms.i18n import utcnow
-from lms.reminders import services as outbox
+from lms.reminders import outbox
 from lms.reminders.models import NotificationSetting, OutboxMessage
 from tests.factories import make_unit, make_user
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.i18n import utcnow
 from lms.org.models import Unit
-from lms.reminders import services as outbox
+from lms.reminders import outbox
 from tests.activation.conftest import link_in
 from tests.people.files import csv_bytes, nip, person
 

@@ -11,7 +11,7 @@ from lms.accounts.models import User, UserSession
 from lms.activation import services
 from lms.activation.models import AccountToken
 from lms.i18n import utcnow
-from lms.reminders import services as outbox
+from lms.reminders import outbox
 from lms.reminders.models import OutboxMessage
 from tests.activation.conftest import link_in, token_of
 from tests.factories import make_unit, make_user

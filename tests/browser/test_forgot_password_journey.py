@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lms.i18n import utcnow
-from lms.reminders import services as outbox
+from lms.reminders import outbox
 from tests.activation.conftest import link_in
 from tests.factories import make_unit, make_user
 from tests.reminders.conftest import SmtpServer, free_port

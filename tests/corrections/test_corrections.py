@@ -13,7 +13,7 @@ from lms.corrections import services
 from lms.corrections.models import CorrectionRequest
 from lms.corrections.services import CorrectionError
 from lms.i18n import utcnow
-from lms.reminders import services as outbox
+from lms.reminders import outbox
 from lms.reminders.models import Notification
 from tests.factories import make_unit, make_user
 

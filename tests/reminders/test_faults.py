@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lms.i18n import utcnow
-from lms.reminders import services
+from lms.reminders import outbox, services
 from lms.reminders.models import JobRun, OutboxMessage
 from tests.reminders.conftest import DEADLINE, at
 
@@ -82,7 +82,7 @@ def test_database_lost_after_smtp_accepted_is_recorded_and_the_repeat_is_recogni
     services.run_rules(moment)
     db.session.commit()
     mail_app.config["JOB_RECORD_WAIT"] = 30
-    run = services.run_job("outbox", lambda now: services.deliver(now, limit=1), moment)
+    run = services.run_job("outbox", lambda now: outbox.deliver(now, limit=1), moment)
     # (b) The failed run is in job_runs: recorded once the database answered again.
     assert run.error and run.id is not None
     db.session.expire_all()
@@ -100,7 +100,7 @@ def test_database_lost_after_smtp_accepted_is_recorded_and_the_repeat_is_recogni
         .values(claimed_at=utcnow() - timedelta(minutes=11))
     )
     db.session.commit()
-    services.deliver(moment, limit=1)
+    outbox.deliver(moment, limit=1)
     db.session.expire_all()
     again = db.session.get(OutboxMessage, message.id)
     assert again.status == "sent"
@@ -113,7 +113,7 @@ def test_database_lost_after_smtp_accepted_is_recorded_and_the_repeat_is_recogni
         repeats[0]["Message-ID"]
         == f"<sinau-outbox-{message.id}-{message.notification_id}@jatimprov.go.id>"
     )
-    assert again.last_error.startswith(services.UNCERTAIN_MARK)
+    assert again.last_error.startswith(outbox.UNCERTAIN_MARK)
 
 
 def test_message_id_is_the_same_for_every_send_of_a_row_and_differs_between_rows(
@@ -124,8 +124,8 @@ def test_message_id_is_the_same_for_every_send_of_a_row_and_differs_between_rows
     db.session.commit()
     rows = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(rows) >= 2
-    ids = [services.compose(m)["Message-ID"] for m in rows]
-    assert ids == [services.compose(m)["Message-ID"] for m in rows]
+    ids = [outbox.compose(m)["Message-ID"] for m in rows]
+    assert ids == [outbox.compose(m)["Message-ID"] for m in rows]
     assert len(set(ids)) == len(ids)
 
 
@@ -142,7 +142,7 @@ def test_stale_claim_is_judged_by_the_wall_clock_not_the_runs_now(mail_app, smtp
         .values(status="sending", claimed_at=utcnow() - timedelta(minutes=5))
     )
     db.session.commit()
-    services.deliver(moment + timedelta(days=30))
+    outbox.deliver(moment + timedelta(days=30))
     sent = smtp.inbox.keys()
     assert message.notification.key not in sent
     db.session.execute(
@@ -151,7 +151,7 @@ def test_stale_claim_is_judged_by_the_wall_clock_not_the_runs_now(mail_app, smtp
         .values(claimed_at=utcnow() - timedelta(minutes=11))
     )
     db.session.commit()
-    services.deliver(moment - timedelta(days=365))
+    outbox.deliver(moment - timedelta(days=365))
     assert smtp.inbox.keys().count(message.notification.key) == 1
 
 

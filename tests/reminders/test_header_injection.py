@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from lms.reminders import services
+from lms.reminders import outbox, services
 from lms.reminders.models import OutboxMessage
 from lms.reminders.rules import Due
 from tests.factories import make_unit, make_user
@@ -43,7 +43,7 @@ def _people(db, n: int) -> list:
 
 def test_line_break_in_a_title_adds_no_header(app, db):
     [message] = _queue(db, _people(db, 1), [INJECTED])
-    email = services.compose(message)
+    email = outbox.compose(message)
     assert email["Subject"] == "[Sinau] Rapat koordinasi Bcc: mata-mata@contoh.id X-Evil: 1"
     assert email["Bcc"] is None and email["X-Evil"] is None
     headers = email.as_bytes().split(b"\n\n", 1)[0]
@@ -53,7 +53,7 @@ def test_line_break_in_a_title_adds_no_header(app, db):
 def test_title_with_injection_is_sent_once_to_its_person_and_the_batch_goes_on(mail_app, smtp, db):
     people = _people(db, 3)
     messages = _queue(db, people, ["Sebelum", INJECTED, "Sesudah"])
-    counts = services.deliver(NOW)
+    counts = outbox.deliver(NOW)
     assert counts["sent"] == 3 and counts["failed"] == 0
     received = smtp.inbox.messages
     assert sorted(m["To"] for m in received) == sorted(p.email for p in people)
@@ -69,7 +69,7 @@ def test_message_that_cannot_be_composed_fails_alone_and_the_rest_is_sent(mail_a
     # An address with a line break (an old import, a direct database edit) cannot be a header.
     messages[1].to_address = "pegawai1@jatimprov.go.id\r\nBcc: mata-mata@contoh.id"
     db.session.commit()
-    counts = services.deliver(NOW)
+    counts = outbox.deliver(NOW)
     assert counts == {"sent": 2, "retry": 0, "failed": 1, "skipped": 0}
     db.session.expire_all()
     bad = db.session.get(OutboxMessage, messages[1].id)
@@ -78,7 +78,7 @@ def test_message_that_cannot_be_composed_fails_alone_and_the_rest_is_sent(mail_a
     assert [m["To"] for m in smtp.inbox.messages] == [people[0].email, people[2].email]
     assert all(m["Bcc"] is None for m in smtp.inbox.messages)
     # The next run does not try the broken one again.
-    assert services.deliver(NOW)["sent"] == 0
+    assert outbox.deliver(NOW)["sent"] == 0
 
 
 def test_outbox_page_shows_a_message_whose_title_had_a_line_break(app, db, client, login_as):

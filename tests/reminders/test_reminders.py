@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 
 from lms.courses import services as courses
-from lms.reminders import services
+from lms.reminders import outbox, services
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from tests.factories import login_id, make_user
 from tests.reminders.conftest import DEADLINE, at
@@ -81,10 +81,10 @@ def test_smtp_down_then_up_delivers_everything_exactly_once(mail_app, smtp, worl
     assert queued > 0 and result["outbox"]["retry"] == queued
     assert db.session.scalar(select(func.count()).where(OutboxMessage.status == "queued")) == queued
     smtp.start()
-    services.deliver(moment + timedelta(minutes=1))  # backoff not over yet: nothing
+    outbox.deliver(moment + timedelta(minutes=1))  # backoff not over yet: nothing
     assert smtp.inbox.messages == []
-    services.deliver(moment + timedelta(minutes=5))
-    services.deliver(moment + timedelta(minutes=10))
+    outbox.deliver(moment + timedelta(minutes=5))
+    outbox.deliver(moment + timedelta(minutes=10))
     assert len(smtp.inbox.messages) == queued
     assert len(set(smtp.inbox.keys())) == queued
 
@@ -96,7 +96,7 @@ def test_failing_message_is_marked_failed_after_max_attempts_and_can_be_resent(
     moment = at(DEADLINE - timedelta(days=7))
     remind(moment)
     for n in range(1, 8):
-        services.deliver(moment + timedelta(days=n))
+        outbox.deliver(moment + timedelta(days=n))
     failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "failed")).all()
     assert failed and all(m.attempts == mail_app.config["MAIL_MAX_ATTEMPTS"] for m in failed)
     login_as("admin")
@@ -104,7 +104,7 @@ def test_failing_message_is_marked_failed_after_max_attempts_and_can_be_resent(
     assert "Kirim ulang" in page
     assert client.post(f"/admin/outbox/{failed[0].id}/resend").status_code == 302
     smtp.start()
-    services.deliver(moment + timedelta(days=9))
+    outbox.deliver(moment + timedelta(days=9))
     assert len(smtp.inbox.messages) == 1
 
 
@@ -116,9 +116,9 @@ def test_interrupted_batch_then_rerun_sends_only_the_rest(mail_app, smtp, world,
     services.run_rules(moment)
     db.session.commit()
     total = db.session.scalar(select(func.count(OutboxMessage.id)))
-    services.deliver(moment, limit=2)  # the sender stops after two (as if it had died)
+    outbox.deliver(moment, limit=2)  # the sender stops after two (as if it had died)
     assert len(smtp.inbox.messages) == 2
-    services.deliver(moment)
+    outbox.deliver(moment)
     assert len(smtp.inbox.messages) == total
     assert len(set(smtp.inbox.keys())) == total
 
