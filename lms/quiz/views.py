@@ -14,7 +14,7 @@ from lms.i18n import gettext as _
 from lms.i18n import utcnow
 from lms.limits import limit_upload
 from lms.policy import authorize
-from lms.quiz import gift, services
+from lms.quiz import gift, presenting, services
 from lms.quiz.answers import from_form
 from lms.quiz.forms import GiftUploadForm, QuizSettingsForm
 from lms.quiz.models import Attempt
@@ -128,7 +128,7 @@ def attempt(attempt_id: int):
         "quiz/attempt.html",
         attempt=attempt,
         course=course,
-        shown=services.shown_questions(attempt),
+        shown=presenting.shown_questions(attempt),
         remaining=remaining,
         focus=request.args.get("focus", type=int),
         form=BaseForm(),
@@ -220,7 +220,7 @@ def confirm(attempt_id: int):
         "quiz/confirm.html",
         attempt=attempt,
         course=course,
-        missing=[s for s in services.shown_questions(attempt) if not s.aq.response],
+        missing=[s for s in presenting.shown_questions(attempt) if not s.aq.response],
         left=services.attempts_left(course, used),
         form=BaseForm(),
     )
@@ -245,8 +245,8 @@ def review(attempt_id: int):
         course=course,
         enrollment=enrollment,
         show=show,
-        items=services.review_items(attempt) if show else [],
-        essays=services.essay_items(attempt),
+        items=presenting.review_items(attempt) if show else [],
+        essays=presenting.essay_items(attempt),
         left=services.attempts_left(course, used),
     )
 
@@ -258,7 +258,7 @@ def statistics(slug: str):
     course = _course(slug)
     authorize("quiz.statistics", course)
     return render_template(
-        "quiz/statistics.html", course=course, stats=services.question_statistics(course.id)
+        "quiz/statistics.html", course=course, stats=presenting.question_statistics(course.id)
     )
 
 

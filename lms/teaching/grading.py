@@ -15,6 +15,7 @@ from lms.courses.markdown import render_inline_text, sanitize_html
 from lms.courses.models import Course
 from lms.extensions import client_address, db
 from lms.i18n import gettext as _
+from lms.quiz import presenting
 from lms.quiz import services as quiz
 from lms.quiz.models import Attempt, AttemptQuestion, Question
 from lms.reminders.rules import Due
@@ -164,4 +165,4 @@ def essay_notes(answer_ids: list[int]) -> dict[int, Markup]:
     return {aid: Markup(html) for aid, html in rows}  # noqa: S704 - sanitised when graded
 
 
-quiz.ESSAY_NOTES.append(essay_notes)
+presenting.ESSAY_NOTES.append(essay_notes)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
-from lms.quiz import services
+from lms.quiz import presenting, services
 from lms.quiz.answers import from_form
 from lms.quiz.models import Attempt, AttemptQuestion
 from tests.factories import login_id, make_user, sync, write_course
@@ -347,7 +347,7 @@ def test_question_statistics_for_hr(client, login_as, db, enrollment, course):
         tf = by_name(attempt)["Q2 Benar salah"]
         services.submit_attempt(attempt, from_form(attempt, Form({f"q{tf.position}": "true"})), T0)
     db.session.commit()
-    stats = {row["question"].name: row for row in services.question_statistics(course.id)}
+    stats = {row["question"].name: row for row in presenting.question_statistics(course.id)}
     assert stats["Q2 Benar salah"]["answered"] == 3
     assert stats["Q2 Benar salah"]["right"] == 0
     assert stats["Q2 Benar salah"]["top_wrong"] == "Benar"

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from lms.courses.models import Course, Enrollment
 from lms.i18n import utcnow
-from lms.quiz import services
+from lms.quiz import presenting, services
 from lms.quiz.answers import from_form
 from lms.quiz.gift import Question, parse_gift, read_gift
 from lms.quiz.gift_export import bank_questions, export_bank, write_gift
@@ -238,7 +238,7 @@ def test_attempt_grades_the_moodle_meaning(db, course: Course) -> None:
     fractions = {aq.question.name: aq.fraction for aq in attempt.questions}
     assert fractions == {"Warna": 0.5, "Angka": 0.0, "Kucing": 1.0}
     assert attempt.score == 50.0
-    shown = services.shown_questions(attempt)
+    shown = presenting.shown_questions(attempt)
     assert "Bacalah kasus berikut" in shown[0].text
 
 
