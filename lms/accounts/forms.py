@@ -15,7 +15,7 @@ from wtforms import (
     widgets,
 )
 
-from lms.accounts.models import Role
+from lms.accounts.models import POSITION_TYPES, STRUCTURAL, Role
 from lms.accounts.nip import NipError, validate_nip
 from lms.accounts.services import email_taken, nip_taken
 from lms.forms import BaseForm, email_address, max_length, optional, options, required
@@ -29,9 +29,6 @@ ROLE_LABELS = {
     Role.DISKOMINFO: _l("Diskominfo (registri AI, hanya baca)"),
     Role.INSTRUCTOR: _l("Pengajar (kursus yang ditugaskan)"),
 }
-POSITION_TYPES = ["JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional"]
-#: What an import keeps when a file says only "Struktural" (no eselon): HR refines it here.
-STRUCTURAL = "Struktural"
 
 
 class LoginForm(BaseForm):

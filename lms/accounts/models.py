@@ -14,6 +14,11 @@ from lms.extensions import db
 from lms.i18n import utcnow
 from lms.org.models import Unit
 
+#: Jenis jabatan, the five kinds of position (lms/people reads them, reports filter by them).
+POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
+#: SIASN's "Struktural" without an eselon column: a known kind, kept for HR to refine.
+STRUCTURAL = "Struktural"
+
 
 class Role(enum.StrEnum):
     """What a person may do; a person can hold several."""

@@ -15,15 +15,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import POSITION_TYPES, Role, User, UserRole
 from lms.assignments.models import Assignment, Scope, target_key
 from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.i18n import format_day, wib
 from lms.i18n import gettext as _
 from lms.org.models import Unit
-
-POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
 
 
 class AssignmentError(ValueError):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 # receivers: imported to connect them to the signals of features that place people
+from lms.accounts.models import POSITION_TYPES
 from lms.assignments import receivers, services  # noqa: F401
 from lms.assignments.forms import AssignmentForm, CancelForm
 from lms.assignments.models import Assignment
@@ -63,7 +64,7 @@ def _form() -> AssignmentForm:
     )
     form.unit_id.choices = options([(0, _("— pilih unit kerja —")), *unit_choices()])
     form.position_type.choices = options(
-        [("", _("— pilih jenis jabatan —"))] + [(p, p) for p in services.POSITION_TYPES]
+        [("", _("— pilih jenis jabatan —"))] + [(p, p) for p in POSITION_TYPES]
     )
     return form
 

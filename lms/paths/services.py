@@ -14,9 +14,9 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import raiseload
 
-from lms.accounts.models import User
+from lms.accounts.models import POSITION_TYPES, User
 from lms.assignments.models import Assignment, Scope
-from lms.assignments.services import POSITION_TYPES, apply_assignments, coverage
+from lms.assignments.services import apply_assignments, coverage
 from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.i18n import gettext as _

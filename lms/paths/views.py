@@ -9,8 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.accounts.models import User
-from lms.assignments.services import POSITION_TYPES
+from lms.accounts.models import POSITION_TYPES, User
 from lms.audit.services import record
 from lms.courses.models import Course
 from lms.courses.views import LEARNING_SECTIONS

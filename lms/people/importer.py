@@ -17,7 +17,6 @@ the import are never deactivated.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,17 +24,27 @@ from typing import Any
 
 from sqlalchemy import insert, select, text, update
 
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import STRUCTURAL, Role, User, UserRole
 from lms.accounts.nip import NipError, nip_from_cell
 from lms.extensions import db
 from lms.forms import EMAIL_RE
 from lms.i18n import gettext as _
 from lms.org.models import Unit
 from lms.org.services import create_unit
+from lms.people.cells import (
+    clean_text,
+    is_blank,
+    norm_name,
+    parse_cpns,
+    parse_employment,
+    parse_position_type,
+    parse_rank,
+    unit_path,
+)
 from lms.people.parsed import Parsed, Problem, Row
 from lms.people.reading import ImportFileError, Table, read_table
 from lms.signals import people_placed
-from lms.tabular import cell_text, parse_day
+from lms.tabular import parse_day
 
 __all__ = ["ImportFileError", "Parsed", "Plan", "Problem", "apply", "parse", "plan_for", "prepare"]
 
@@ -50,9 +59,6 @@ PERSON_FIELDS = (
     "contract_start",
     "unit_id",
 )
-POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
-#: SIASN's "Struktural" without an eselon column: a known kind, kept as it is for HR to refine.
-STRUCTURAL = "Struktural"
 #: How many of the people to be deactivated the preview names (the count is always exact).
 SAMPLE = 200
 
@@ -129,168 +135,6 @@ class Plan:
         }
 
 
-# -- cells ---------------------------------------------------------------------------------------
-
-
-def _blank(value: Any) -> bool:
-    return not cell_text(value).lstrip("'\u2019").strip()
-
-
-def _text(value: Any) -> str:
-    """A cell as text (:func:`lms.tabular.cell_text`) with all whitespace collapsed."""
-    return " ".join(cell_text(value).split())
-
-
-_EMPLOYMENT = {
-    "pns": "PNS",
-    "cpns": "PNS",
-    "calon pns": "PNS",
-    "pegawai negeri sipil": "PNS",
-    "pppk": "PPPK",
-    "p3k": "PPPK",
-    "pppk penuh waktu": "PPPK",
-    "pppk paruh waktu": "PPPK",
-    "pegawai pemerintah dengan perjanjian kerja": "PPPK",
-}
-
-
-def parse_employment(text: str) -> str:
-    """'PNS' or 'PPPK' from what exports write: CPNS, P3K, and SIASN's JENIS PEGAWAI ("PNS Daerah
-    Provinsi", "PNS Pusat DPK", "PNS Daerah Kab/Kota", "PPPK"); ValueError if unknown."""
-    key = " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
-    if key in _EMPLOYMENT:
-        return _EMPLOYMENT[key]
-    words = key.split()
-    if words and words[0] in ("pns", "cpns"):  # PNS Daerah Provinsi, PNS Pusat DPK/DPB, ...
-        return "PNS"
-    if {"pppk", "p3k"} & set(words) or "perjanjian kerja" in key:
-        return "PPPK"
-    raise ValueError(
-        _("Status kepegawaian \u201c%(value)s\u201d tidak dikenal; isi PNS atau PPPK.", value=text)
-    )
-
-
-#: SIASN's STATUS CPNS PNS: a candidate (C) or a civil servant (P); both count as PNS.
-_CPNS = {"c": "PNS", "p": "PNS", "cpns": "PNS", "pns": "PNS", "calon pns": "PNS"}
-
-
-def parse_cpns(text: str) -> str:
-    """'PNS' from SIASN's STATUS CPNS PNS ("C", "P", "CPNS", "PNS"); ValueError if unknown."""
-    key = " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
-    if key in _CPNS:
-        return _CPNS[key]
-    raise ValueError(
-        _(
-            "Status CPNS/PNS \u201c%(value)s\u201d tidak dikenal; isi C, P, CPNS atau PNS.",
-            value=text,
-        )
-    )
-
-
-def parse_position_type(text: str, echelon: str = "") -> str:
-    """One of POSITION_TYPES from the many ways exports write it; "Struktural" as it is when no
-    eselon says which; ValueError if unknown."""
-    key = text.lower()
-    if "fungsional umum" in key or "pelaksana" in key:
-        return "Pelaksana"
-    if "fungsional" in key:
-        return "Fungsional"
-    if "jpt" in key or "pimpinan tinggi" in key:
-        return "JPT"
-    if "administrator" in key:
-        return "Administrator"
-    if "pengawas" in key:
-        return "Pengawas"
-    if "struktural" in key:
-        level = re.match(r"^\s*(?:eselon\s*)?(IV|III|II|I)\b", echelon, re.IGNORECASE)
-        if level:
-            return {"I": "JPT", "II": "JPT", "III": "Administrator", "IV": "Pengawas"}[
-                level.group(1).upper()
-            ]
-        return STRUCTURAL
-    raise ValueError(
-        _(
-            "Jenis jabatan \u201c%(value)s\u201d tidak dikenal; isi salah satu dari: %(types)s.",
-            value=text,
-            types=", ".join(POSITION_TYPES),
-        )
-    )
-
-
-_GOLONGAN = re.compile(r"\b(IV|III|II|I)\s*[/\-.]?\s*([a-e])\b", re.IGNORECASE)
-_PPPK_GRADE = re.compile(
-    r"^(?:golongan\s+)?(XVII|XVI|XV|XIV|XIII|XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)$", re.IGNORECASE
-)
-_PANGKAT = {
-    "juru muda": "I/a",
-    "juru muda tingkat i": "I/b",
-    "juru": "I/c",
-    "juru tingkat i": "I/d",
-    "pengatur muda": "II/a",
-    "pengatur muda tingkat i": "II/b",
-    "pengatur": "II/c",
-    "pengatur tingkat i": "II/d",
-    "penata muda": "III/a",
-    "penata muda tingkat i": "III/b",
-    "penata": "III/c",
-    "penata tingkat i": "III/d",
-    "pembina": "IV/a",
-    "pembina tingkat i": "IV/b",
-    "pembina utama muda": "IV/c",
-    "pembina utama madya": "IV/d",
-    "pembina utama": "IV/e",
-}
-
-
-def parse_rank(text: str) -> str:
-    """'III/b' from 'III/b', 'iii-B', 'Penata Muda Tk. I (III/b)' or 'Penata Muda Tingkat I';
-    a PPPK grade 'I'..'XVII'; ValueError if none of these."""
-    found = _GOLONGAN.search(text)
-    if found and not (found.group(1).upper() != "IV" and found.group(2).lower() == "e"):
-        return f"{found.group(1).upper()}/{found.group(2).lower()}"
-    grade = _PPPK_GRADE.match(text.strip())
-    if grade:
-        return grade.group(1).upper()
-    key = re.sub(r"\btk\b\.?", "tingkat", text.lower().replace(".", " "))
-    key = " ".join(re.sub(r"[^a-z ]+", " ", key).split())
-    if key in _PANGKAT:
-        return _PANGKAT[key]
-    raise ValueError(
-        _(
-            "Golongan \u201c%(value)s\u201d tidak dikenali; contoh yang benar: III/b, atau "
-            "IX untuk PPPK.",
-            value=text,
-        )
-    )
-
-
-def _split_path(text: str) -> list[str]:
-    """'Dinas Kominfo > Bidang Aplikasi' or 'Dinas Kominfo / Bidang Aplikasi' as its parts."""
-    if not text:
-        return []
-    separator = ">" if (">" in text or "»" in text) else "/"
-    parts = re.split(r"[>»]" if separator == ">" else "/", text)
-    return [" ".join(p.split()) for p in parts if p.strip()]
-
-
-def _norm(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-def unit_path(parent: str, unit: str, sub: str) -> tuple[str, ...]:
-    """The unit path from the unit columns; a unit path that repeats its parent is not doubled."""
-    parts: list[str] = []
-    for piece in (_split_path(parent), _split_path(unit), _split_path(sub)):
-        norm_parts, norm_piece = [_norm(p) for p in parts], [_norm(p) for p in piece]
-        if norm_piece[: len(norm_parts)] == norm_parts and norm_parts:
-            parts = list(piece)  # the column already holds the whole path
-            continue
-        for name, key in zip(piece, norm_piece, strict=True):
-            if not parts or _norm(parts[-1]) != key:
-                parts.append(name)
-    return tuple(parts)
-
-
 # -- rows ----------------------------------------------------------------------------------------
 
 
@@ -318,14 +162,14 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
             out.append(Problem(number, heads.get(fld), message))
 
         def optional(fld: str, limit: int, values=values, problem=problem) -> str | None:
-            text = _text(cell(values, fld))
+            text = clean_text(cell(values, fld))
             if len(text) > limit:
                 problem(fld, _("Paling banyak %(max)d karakter.", max=limit))
             return text or None
 
         employment = None
-        status = _text(cell(values, "employment"))
-        cpns = _text(cell(values, "cpns"))
+        status = clean_text(cell(values, "employment"))
+        cpns = clean_text(cell(values, "cpns"))
         if status:
             try:
                 employment = parse_employment(status)
@@ -338,7 +182,7 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
                 problem("cpns", str(exc))
             status = cpns
         contract_start = None
-        if not _blank(cell(values, "contract_start")):
+        if not is_blank(cell(values, "contract_start")):
             try:
                 contract_start = parse_day(cell(values, "contract_start"))
             except ValueError as exc:
@@ -350,39 +194,42 @@ def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int
             nip = nip_from_cell(cell(values, "nip"), lenient, today)
         except NipError as exc:
             problem("nip", str(exc))
-        name = _text(cell(values, "name"))
+        name = clean_text(cell(values, "name"))
         if not name:
             problem("name", _("Nama wajib diisi."))
-        front, back = _text(cell(values, "title_front")), _text(cell(values, "title_back"))
+        front, back = (
+            clean_text(cell(values, "title_front")),
+            clean_text(cell(values, "title_back")),
+        )
         full_name = f"{front} {name}".strip() + (f", {back}" if back else "")
         if len(full_name) > 200:
             problem("name", _("Nama paling banyak 200 karakter."))
-        email = _text(cell(values, "email")).lower() or None
+        email = clean_text(cell(values, "email")).lower() or None
         if email and (len(email) > 254 or not EMAIL_RE.match(email)):
             problem("email", _("Alamat email \u201c%(value)s\u201d tidak valid.", value=email))
         position = optional("position", 200)
         position_type = None
-        kind = _text(cell(values, "position_type"))
+        kind = clean_text(cell(values, "position_type"))
         if kind:
             try:
-                position_type = parse_position_type(kind, _text(cell(values, "echelon")))
+                position_type = parse_position_type(kind, clean_text(cell(values, "echelon")))
             except ValueError as exc:
                 problem("position_type", str(exc))
         rank = None
-        rank_text = _text(cell(values, "rank"))
+        rank_text = clean_text(cell(values, "rank"))
         if rank_text:
             try:
                 rank = parse_rank(rank_text)
             except ValueError as exc:
                 problem("rank", str(exc))
         path = unit_path(
-            _text(cell(values, "parent_unit")),
-            _text(cell(values, "unit")),
-            _text(cell(values, "sub_unit")),
+            clean_text(cell(values, "parent_unit")),
+            clean_text(cell(values, "unit")),
+            clean_text(cell(values, "sub_unit")),
         )
         if any(len(part) > 200 for part in path):
             problem("unit", _("Nama unit kerja paling banyak 200 karakter."))
-        code = _text(cell(values, "unit_code")).lstrip("'\u2019") or None
+        code = clean_text(cell(values, "unit_code")).lstrip("'\u2019") or None
         if code and len(code) > 50:
             problem("unit_code", _("Kode unit paling banyak 50 karakter."))
         if row_problems:
@@ -449,12 +296,12 @@ class _Units:
             self.names[uid] = name
             if code:
                 self.by_code[code] = uid
-            self.children.setdefault((parent_id, _norm(name)), uid)
+            self.children.setdefault((parent_id, norm_name(name)), uid)
             first = path.strip("/").split("/")[0]
             self.root[uid] = int(first) if first.isdigit() else uid
         for uid, _name, short, _code, parent_id, _path in units:
             if short:  # "Diskominfo" finds "Dinas Komunikasi dan Informatika"
-                self.children.setdefault((parent_id, _norm(short)), uid)
+                self.children.setdefault((parent_id, norm_name(short)), uid)
 
     def resolve(self, path: tuple[str, ...] | None, code: str | None) -> int | None:
         """The id of the unit (existing > 0, new < 0) for a path and/or a code."""
@@ -464,7 +311,7 @@ class _Units:
             return None
         parent: int | None = None
         for depth, name in enumerate(path):
-            key = (parent, _norm(name))
+            key = (parent, norm_name(name))
             found = self.children.get(key)
             if found is None:
                 leaf = depth == len(path) - 1

@@ -33,8 +33,6 @@ from lms.org.models import Unit
 from lms.quiz.models import Attempt
 from lms.quiz.services import awaiting_grade
 
-POSITION_TYPES = ("JPT", "Administrator", "Pengawas", "Pelaksana", "Fungsional")
-
 
 @dataclass
 class Filters:

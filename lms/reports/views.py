@@ -16,7 +16,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from lms.accounts.models import User
+from lms.accounts.models import POSITION_TYPES, User
 from lms.actions import services as action_services
 from lms.actions.exports import rollup_columns, rollup_values
 from lms.audit.services import record
@@ -69,7 +69,7 @@ def parse_filters(today: date) -> Filters:
         course_id=_int("course"),
         date_from=_date("from"),
         date_to=_date("to"),
-        position_type=position_type if position_type in services.POSITION_TYPES else None,
+        position_type=position_type if position_type in POSITION_TYPES else None,
         rank=(request.args.get("rank") or "").strip()[:10] or None,
         today=today,
     )
@@ -156,7 +156,7 @@ def _context(unit: Unit | None, filters: Filters, report: str) -> dict:
         "filters": filters,
         "report": report,
         "courses": courses,
-        "position_types": services.POSITION_TYPES,
+        "position_types": POSITION_TYPES,
         "ranks": services.ranks(unit),
         "province_allowed": can(current_user, "reports.province"),
         "today": wib_today(),

@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from lms.people.importer import parse_employment, parse_position_type, parse_rank, unit_path
+from lms.people.cells import parse_employment, parse_position_type, parse_rank, unit_path
 from lms.people.reading import ImportFileError, map_columns, read_table
 from tests.people.files import (
     PPPK_NIP,

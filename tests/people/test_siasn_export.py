@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import User
-from lms.people.importer import parse_cpns, parse_employment, parse_position_type
+from lms.people.cells import parse_cpns, parse_employment, parse_position_type
 from tests.factories import make_user
 from tests.people.files import PPPK_NIP, csv_bytes, nip, prepare, run_import, xlsx_bytes
 
