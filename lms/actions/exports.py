@@ -1,14 +1,14 @@
 """The columns of every export of action-plan roll-ups (one per unit, sub-units rolled up).
 
 The province-wide overview (``/actions/overview.csv``) and the reports' "Rencana aksi per unit"
-export the same :class:`~lms.actions.services.Rollup` rows: both take their headers and values
+export the same :class:`~lms.actions.queries.Rollup` rows: both take their headers and values
 from here and write them with the reports' shared writer (:func:`lms.reports.exports.respond`),
 so the two cannot drift apart again (they once did: headers, caching, quotes in XLSX cells).
 """
 
 from __future__ import annotations
 
-from lms.actions.services import Rollup
+from lms.actions.queries import Rollup
 from lms.i18n import gettext as _
 from lms.reports.exports import Column
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.actions import evidence as evidence_files
-from lms.actions import imports, services
+from lms.actions import imports, queries, services
 from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
 from lms.actions.courses import course_choices, linked_courses
 from lms.actions.exports import rollup_columns, rollup_values
@@ -96,10 +96,10 @@ def _int_arg(name: str) -> int | None:
 def index():
     """The plans a person may open; straight to their unit's plan when there is only one."""
     authorize("actions.index")
-    units = services.visible_units(current_user)
+    units = queries.visible_units(current_user)
     if len(units) == 1 and not can(current_user, "actions.overview"):
         return redirect(url_for("actions.unit_plan", unit_id=units[0].id))
-    counts = services.item_counts_by_unit([u.id for u in units])
+    counts = queries.item_counts_by_unit([u.id for u in units])
     return render_template("actions/index.html", units=units, counts=counts)
 
 
@@ -108,7 +108,7 @@ def _index_sends_to(unit: Unit) -> bool:
     then offers no "← Rencana Aksi", a link that would lead back to itself."""
     if can(current_user, "actions.overview"):
         return False
-    return services.only_visible_unit_id(current_user) == unit.id
+    return queries.only_visible_unit_id(current_user) == unit.id
 
 
 @bp.route("/mine")
@@ -117,7 +117,7 @@ def mine():
     """The items I own or co-own, the most urgent first."""
     authorize("actions.my_items")
     show_all = request.args.get("all") == "1"
-    items = services.my_items(current_user, include_closed=show_all)
+    items = queries.my_items(current_user, include_closed=show_all)
     return render_template(
         "actions/mine.html", items=items, today=wib_today(utcnow()), show_all=show_all
     )
@@ -141,14 +141,14 @@ def unit_plan(unit_id: int):
     today = wib_today(utcnow())
     program_id = _int_arg("program")
     status = request.args.get("status", "")
-    items = services.unit_items(unit, program_id, status)
+    items = queries.unit_items(unit, program_id, status)
     if status == "overdue":
         items = [i for i in items if i.is_overdue(today)]
     months: OrderedDict = OrderedDict()
     for item in items:
         months.setdefault(item.due_date.replace(day=1), []).append(item)
     children = [c for c in unit.children if can(current_user, "actions.view_unit", c)]
-    rollup = services.rollups(today, unit_ids=[unit.id], program_id=program_id)
+    rollup = queries.rollups(today, unit_ids=[unit.id], program_id=program_id)
     return render_template(
         "actions/unit_plan.html",
         unit=unit,
@@ -548,7 +548,7 @@ def _overview_rows():
     program_id = _int_arg("program")
     opd_id = _int_arg("opd")
     opd = db.session.get(Unit, opd_id) if opd_id else None
-    rows = services.rollups(today, program_id=program_id, within_path=opd.path if opd else None)
+    rows = queries.rollups(today, program_id=program_id, within_path=opd.path if opd else None)
     sort = request.args.get("sort", "unit")
     if sort not in SORTS:
         sort = "unit"
@@ -601,7 +601,7 @@ def _import_form() -> ImportForm:
     form = ImportForm()
     form.program_id.choices = options([(p.id, p.name) for p in services.programs(active_only=True)])
     units = [
-        u for u in services.visible_units(current_user) if can(current_user, "actions.import", u)
+        u for u in queries.visible_units(current_user) if can(current_user, "actions.import", u)
     ]
     choices = [(u.id, "\u2003" * u.depth + u.name) for u in units]
     form.unit_id.choices = options([(0, _("— sesuai kolom Unit Kerja —")), *choices])

@@ -23,7 +23,7 @@ from lms.accounts.forms import LoginForm
 from lms.accounts.models import Role, User
 from lms.accounts.sessions import figure
 from lms.accounts.views import safe_next
-from lms.actions.services import head_panels, my_panel
+from lms.actions.queries import head_panels, my_panel
 from lms.courses.markdown import scrollable_tables
 from lms.courses.services import learning_summary
 from lms.extensions import db

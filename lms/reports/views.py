@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from lms.accounts.models import POSITION_TYPES, User
+from lms.actions import queries as action_queries
 from lms.actions import services as action_services
 from lms.actions.exports import rollup_columns, rollup_values
 from lms.audit.services import record
@@ -316,7 +317,7 @@ def action_rows(unit: Unit | None, today: date, program_id: int | None = None):
         ids = list(db.session.scalars(select(Unit.id).where(Unit.parent_id.is_(None))))
     else:
         ids = [unit.id, *db.session.scalars(select(Unit.id).where(Unit.parent_id == unit.id))]
-    rows = action_services.rollups(today, unit_ids=ids, program_id=program_id)
+    rows = action_queries.rollups(today, unit_ids=ids, program_id=program_id)
     first = [r for r in rows if unit is not None and r.unit_id == unit.id]
     return first + sorted(
         (r for r in rows if unit is None or r.unit_id != unit.id), key=lambda r: r.name.casefold()
@@ -325,7 +326,7 @@ def action_rows(unit: Unit | None, today: date, program_id: int | None = None):
 
 def _person_actions(user: User, today: date) -> dict:
     """The action items a person owns or co-owns, for their person report."""
-    return {"items": action_services.my_items(user, include_closed=True), "today": today}
+    return {"items": action_queries.my_items(user, include_closed=True), "today": today}
 
 
 #: Extra sections of the person report: (template, function(user, today) -> context).

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from lms.actions import services
+from lms.actions import queries, services
 from lms.actions.models import ActionItem, Comment, ItemEvent, Status, Tag
 from lms.i18n import wib_today
 from tests.factories import make_item, make_program, make_unit, make_user
@@ -54,8 +54,8 @@ def test_item_becomes_overdue_at_0030_wib_the_next_day(team):
 def test_sql_overdue_count_uses_the_wib_date(db, team):
     unit, _head, owner = team
     make_item(unit, owner, due_date=DUE, now=datetime(2025, 12, 1))
-    before = services.rollups(wib_today(LATE_EVENING), unit_ids=[unit.id])[0]
-    after = services.rollups(wib_today(JUST_AFTER_MIDNIGHT), unit_ids=[unit.id])[0]
+    before = queries.rollups(wib_today(LATE_EVENING), unit_ids=[unit.id])[0]
+    after = queries.rollups(wib_today(JUST_AFTER_MIDNIGHT), unit_ids=[unit.id])[0]
     assert (before.overdue, after.overdue) == (0, 1)
 
 
@@ -70,7 +70,7 @@ def test_accepted_and_cancelled_items_are_never_overdue(db, team):
     assert not accepted.is_overdue(today)
     assert not cancelled.is_overdue(today)
     assert waiting.is_overdue(today)  # done but not accepted still counts as late
-    assert services.rollups(today, unit_ids=[unit.id])[0].overdue == 1
+    assert queries.rollups(today, unit_ids=[unit.id])[0].overdue == 1
 
 
 def test_creating_an_item_records_who_created_it(team):
@@ -214,7 +214,7 @@ def test_rollup_includes_sub_units_and_counts_only_accepted_as_done(db, team):
     done = make_item(sub, sub_person, program, due_date=far, now=now, status="done")
     make_item(sub, sub_person, program, due_date=far, now=now, status="done")
     services.accept(done, head, now)
-    rows = {r.unit_id: r for r in services.rollups(date(2026, 1, 2), unit_ids=[unit.id, sub.id])}
+    rows = {r.unit_id: r for r in queries.rollups(date(2026, 1, 2), unit_ids=[unit.id, sub.id])}
     top, below = rows[unit.id], rows[sub.id]
     assert (top.total, top.in_progress, top.review, top.accepted) == (3, 1, 1, 1)
     assert (below.total, below.review, below.accepted) == (2, 1, 1)
@@ -227,7 +227,7 @@ def test_rollup_leaves_cancelled_items_out_of_the_average_and_filters_by_program
     make_item(unit, owner, retreat, progress=50, status="in_progress")
     make_item(unit, owner, retreat, progress=10, status="cancelled")
     make_item(unit, owner, other, progress=0)
-    [row] = services.rollups(date(2026, 1, 2), unit_ids=[unit.id], program_id=retreat.id)
+    [row] = queries.rollups(date(2026, 1, 2), unit_ids=[unit.id], program_id=retreat.id)
     assert (row.total, row.cancelled, row.average_progress) == (2, 1, 50)
 
 
@@ -243,7 +243,7 @@ def test_rollup_is_one_query_however_many_units(db, team):
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        rows = services.rollups(date(2026, 1, 2))
+        rows = queries.rollups(date(2026, 1, 2))
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(rows) == 6 and len(statements) == 1
@@ -258,14 +258,14 @@ def test_my_panel_counts_open_due_soon_and_overdue(db, team):
     make_item(unit, owner, due_date=today + timedelta(days=60), now=now)
     co_owned = make_item(unit, head, due_date=today, now=now, co_owners=[owner])
     make_item(unit, owner, due_date=today - timedelta(days=9), now=now, status="cancelled")
-    panel = services.my_panel(owner, today)
+    panel = queries.my_panel(owner, today)
     assert (panel.open, panel.overdue, panel.due_soon) == (4, 1, 2)
     assert co_owned in panel.items
 
 
 def test_my_panel_is_empty_for_people_without_items(team):
     _unit, _head, owner = team
-    assert services.my_panel(owner, date(2026, 1, 1)) is None
+    assert queries.my_panel(owner, date(2026, 1, 1)) is None
 
 
 def test_seed_tags_adds_only_what_is_missing(db):
@@ -305,7 +305,7 @@ def test_items_of_a_unit_exclude_its_sub_units(db, team):
     sub = make_unit("Seksi", unit)
     own = make_item(unit, owner)
     make_item(sub, make_user(unit=sub))
-    assert services.unit_items(unit) == [own]
+    assert queries.unit_items(unit) == [own]
     assert db.session.scalar(select(ActionItem.id).where(ActionItem.unit_id == sub.id))
 
 

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from lms.actions import services
+from lms.actions import queries, services
 from lms.actions.models import ActionItem, Comment, ItemEvent, Program, Tag
 from lms.i18n import utcnow, wib_today
 from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
@@ -273,7 +273,7 @@ def test_overview_rolls_sub_units_up_for_hr(db, client, login_as, team):
     login_as("hr")
     page = client.get("/actions/overview").get_data(as_text=True)
     assert "Dinas Komunikasi dan Informatika" in page and "Bidang Aplikasi Informatika" in page
-    rows = {r.unit_id: r for r in services.rollups(wib_today(utcnow()))}
+    rows = {r.unit_id: r for r in queries.rollups(wib_today(utcnow()))}
     assert rows[team["opd"].id].total == 1 and rows[team["unit"].id].total == 1
 
 
