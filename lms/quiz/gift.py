@@ -10,7 +10,8 @@ the tests assert Moodle's expected meaning.
 * ``$CATEGORY: path`` sets the category of the questions that follow it.
 * ``::name::`` must open the question; without it the name is the first 40 characters of the
   text (an unclosed ``::`` is dropped, as Moodle does). ``[moodle]``, ``[html]``, ``[plain]``
-  or ``[markdown]`` right before the text sets its format (default ``moodle``).
+  or ``[markdown]`` right before the text sets its format (default ``moodle``). The text may be
+  empty (``::Question in the name::{=a ~b}``), as Moodle imports it.
 * The answer block ``{...}`` is one per question. If text follows it, the question is a
   "missing word" one: ``text`` gets ``_____`` where the block was, and ``text_before`` /
   ``text_after`` hold the two halves (Moodle applies this rule to every type, so

@@ -35,6 +35,8 @@ WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d*)?)%")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TRUE = ("T", "TRUE")
 _FALSE = ("F", "FALSE")
+#: The name of a question that has neither a name nor text (Moodle's is "Question name").
+UNNAMED = "Soal"
 ESSAY_REFUSED = "soal esai ({}) tidak didukung karena tidak bisa dinilai otomatis"
 
 
@@ -110,9 +112,7 @@ class Block:
         if braces is None:  # no answer block: Moodle's "description"
             fmt, text = self._format(m[pos:])
             text = _unescape(text).strip()
-            if not text:
-                raise GiftError(self.filename, qline, "teks soal kosong")
-            name = name or _default_name(text, fmt)
+            name = name or _default_name(text, fmt) or UNNAMED
             return Question("description", name, text, qline, fmt, category)
         opening, closing = braces
         fmt, before = self._format(m[pos:opening])
@@ -124,12 +124,12 @@ class Block:
         else:
             text = _unescape(before).strip()
             text_before = text_after = None
-        if not text:
-            raise GiftError(self.filename, qline, "teks soal kosong")
+        # Moodle imports a question whose text is empty ("::Name::{=a ~b}": the question is
+        # written in the name), so Sinau reads it too.
 
         question = Question(
             type="",
-            name=name or _default_name(text, fmt),
+            name=name or _default_name(text, fmt) or UNNAMED,
             text=text,
             line=qline,
             format=fmt,

@@ -855,9 +855,10 @@ def test_unclosed_name_is_dropped_as_moodle_does() -> None:
     assert (q.name, q.text, q.line) == ("Nama tanpa penutup Teks", "Nama tanpa penutup\nTeks", 3)
 
 
-def test_name_errors() -> None:
-    empty_text = parse_error("::Nama::{T}")
-    assert empty_text.message == "teks soal kosong"
+def test_question_written_in_its_name_has_empty_text_as_in_moodle() -> None:
+    # Moodle imports "::Name::{T}" with an empty question text; so does Sinau.
+    (q,) = parse_gift("::Nama::{T}")
+    assert (q.name, q.text, q.type, q.answer) == ("Nama", "", "truefalse", True)
 
 
 def test_empty_category() -> None:

@@ -344,3 +344,68 @@ def test_shortanswer_first_matching_answer_counts() -> None:
     assert grade_shortanswer(q, "katak") == 0.0  # Moodle stops at the first match, '*'
     (q,) = parse_gift("Hewan? {=Katak =%0%*#Salah}")
     assert (grade_shortanswer(q, "katak"), grade_shortanswer(q, "kucing")) == (1.0, 0.0)
+
+
+# --- Behaviour that public banks written by others rely on (tests/quiz/data/public/) ----------
+
+
+def test_question_written_in_its_name_is_read_with_empty_text_as_moodle_does() -> None:
+    # es_LGM-Act1_cuestionario.gift: the question is the name, the text is empty, and each
+    # feedback sits on its own line below its choice. Moodle imports it; so does Sinau.
+    text = (
+        "// Nombre: HTML\n"
+        "::¿Cuál es el lenguaje de marcas más utilizado?::\n"
+        "{=HTML\n~Python\n#Python es un lenguaje de programación.\n~SQL\n}"
+    )
+    (q,) = parse_gift(text)
+    assert (q.name, q.text, q.type) == (
+        "¿Cuál es el lenguaje de marcas más utilizado?",
+        "",
+        "multichoice",
+    )
+    assert [(a.text, a.fraction, a.feedback) for a in q.answers] == [
+        ("HTML", 1.0, ""),
+        ("Python", 0.0, "Python es un lenguaje de programación."),
+        ("SQL", 0.0, ""),
+    ]
+
+
+def test_name_alone_is_a_description_with_empty_text_as_in_moodle() -> None:
+    (item,) = read_gift("::Bagian 2::")
+    assert (item.type, item.name, item.text) == ("description", "Bagian 2", "")
+    (item,) = read_gift("::::{T}")  # no name and no text: Moodle's fixed default name
+    assert (item.type, item.name, item.text) == ("truefalse", "Soal", "")
+
+
+def test_unescaped_tilde_inside_a_choice_starts_a_new_choice_as_in_moodle() -> None:
+    # es_SOM_examen.gift: "~%-25%~/config/config.txt" is, for Moodle, an empty choice worth
+    # -25% (dropped when saved) followed by the wrong choice "/config/config.txt" worth 0%.
+    (q,) = parse_gift("Ruta? {\n=../config/config.txt\n~%-25%~/config/config.txt\n~%-25%config\n}")
+    assert [(a.text, a.fraction) for a in q.answers] == [
+        ("../config/config.txt", 1.0),
+        ("/config/config.txt", 0.0),
+        ("config", -0.25),
+    ]
+
+
+def test_several_equals_make_one_choice_with_several_right_answers_as_in_moodle() -> None:
+    # es_grupo4_cuestionario.gift, ru_control-test_example.gift: Moodle keeps radio buttons
+    # (single = 1 because '=' is present) and every '=' answer is worth 100%.
+    (q,) = parse_gift("Простые? {\n~1\n=2\n=3\n~4\n}")
+    assert q.type == "multichoice"
+    assert [(a.text, a.fraction) for a in q.answers] == [
+        ("1", 0.0),
+        ("2", 1.0),
+        ("3", 1.0),
+        ("4", 0.0),
+    ]
+
+
+def test_a_bank_without_blank_lines_is_refused_where_moodle_reads_one_garbled_question() -> None:
+    # fr_GL02_MACHINE_questions.gift: Moodle takes the first {...} as the answers of one question
+    # whose text swallows every other question; Sinau names the line instead (on purpose).
+    text = "::Q1::Couleur ? {\n=Bleu\n~Rouge\n}\n::Q2::Ronde ? {\nTRUE\n}"
+    with pytest.raises(GiftError) as caught:
+        parse_gift(text)
+    assert caught.value.line == 5  # the second '{'
+    assert "lebih dari satu blok jawaban" in caught.value.message
