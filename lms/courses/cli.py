@@ -15,7 +15,7 @@ from lms.courses.models import Course
 from lms.extensions import db
 from lms.i18n import utcnow
 from lms.quiz.gift import GiftError, parse_gift_file, read_gift
-from lms.quiz.gift_export import export_bank
+from lms.quiz.gift_export import bank_questions, unlisted_weights, write_gift
 
 courses_cli = AppGroup("courses", help="Course content in courses/: check and sync.")
 gift_cli = AppGroup("gift", help="Moodle GIFT question files.")
@@ -94,7 +94,14 @@ def gift_export_command(slug: str, output: str | None) -> None:
     if course is None:
         click.echo(f"Kursus '{slug}' tidak ditemukan.", err=True)
         sys.exit(1)
-    text = export_bank(course.id, f"Bank soal kursus {course.slug}: {course.title}")
+    questions = bank_questions(course.id)
+    text = write_gift(questions, f"Bank soal kursus {course.slug}: {course.title}")
+    for question, weight in unlisted_weights(questions):
+        click.echo(
+            f"Peringatan: soal '{question.name}' memakai bobot {weight:g}%, yang tidak ada di "
+            "daftar nilai Moodle; Moodle menolaknya kecuali impor diatur ke nilai terdekat.",
+            err=True,
+        )
     if output:
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"Bank soal ditulis ke {output}.")

@@ -21,7 +21,15 @@ from lms.quiz.gift_model import BLANK, Answer, NumericAnswer, Question
 from lms.quiz.gift_reader import FORMAT_RE, WEIGHT_RE
 from lms.quiz.models import Question as StoredQuestion
 
-__all__ = ["bank_questions", "export_bank", "write_gift"]
+__all__ = ["MOODLE_GRADES", "bank_questions", "export_bank", "unlisted_weights", "write_gift"]
+
+# The grades Moodle's question editor offers (question_bank::fraction_options_full, in %).
+# Its GIFT importer refuses any other weight unless the import is told to take the nearest
+# ("Cocokkan nilai": "error", the default), so a bank meant for Moodle keeps to these.
+MOODLE_GRADES = (
+    100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40,
+    33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0,
+)  # fmt: skip
 
 _ESCAPES = str.maketrans(
     {
@@ -161,6 +169,21 @@ def write_gift(questions: Iterable[Question], heading: str = "") -> str:
             category = item.category
         parts.append(_item(item) + "\n\n")
     return "".join(parts)
+
+
+def unlisted_weights(questions: Iterable[Question]) -> list[tuple[Question, float]]:
+    """(question, weight in %) for every answer weight Moodle's importer would refuse."""
+    found = []
+    for q in questions:
+        for answer in q.answers:
+            fraction = getattr(answer, "fraction", None)
+            if fraction is None:
+                continue
+            percent = abs(fraction) * 100
+            # Moodle compares with a tolerance of 0.00001 on the fraction.
+            if not any(abs(percent - grade) < 0.001 for grade in MOODLE_GRADES):
+                found.append((q, round(fraction * 100, 5)))
+    return found
 
 
 def bank_questions(course_id: int) -> list[Question]:

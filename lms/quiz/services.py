@@ -81,7 +81,10 @@ def question_html(q: gift.Question) -> str:
     def reading(items: list[gift.Question]) -> str:
         return "".join(f'<div class="qintro">{render_text(d.text, d.format)}</div>' for d in items)
 
-    return reading(q.intro) + render_text(q.text, q.format) + reading(q.outro)
+    # A bank may write the whole question in its name (``::Apa itu AI?::{...}``): Moodle keeps
+    # the text empty; a learner is shown the name rather than choices under no question.
+    text = render_text(q.text, q.format) if q.text.strip() else render_inline_text(q.name)
+    return reading(q.intro) + text + reading(q.outro)
 
 
 def sync_quiz(course: Course, source: CourseSource, now: datetime) -> None:

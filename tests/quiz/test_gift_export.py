@@ -15,7 +15,7 @@ from lms.i18n import utcnow
 from lms.quiz import presenting, services
 from lms.quiz.answers import from_form
 from lms.quiz.gift import Question, parse_gift, read_gift
-from lms.quiz.gift_export import bank_questions, export_bank, write_gift
+from lms.quiz.gift_export import bank_questions, export_bank, unlisted_weights, write_gift
 from lms.quiz.models import Attempt
 from lms.quiz.models import Question as StoredQuestion
 from tests.factories import make_user, sync, write_course
@@ -53,6 +53,30 @@ def test_every_item_reads_back_the_same(path: Path) -> None:
 def test_course_banks_read_back_the_same(path: Path) -> None:
     bank = parse_gift(path.read_text(encoding="utf-8"))
     assert dump(parse_gift(write_gift(bank))) == dump(bank)
+
+
+@pytest.mark.parametrize("path", COURSE_BANKS, ids=lambda p: p.parent.name)
+def test_course_banks_use_only_weights_moodle_imports(path: Path) -> None:
+    """Moodle's importer refuses a weight outside its grade list (35% is not in it)."""
+    assert unlisted_weights(parse_gift(path.read_text(encoding="utf-8"))) == []
+
+
+def test_unlisted_weights_names_the_ones_moodle_refuses() -> None:
+    bank = parse_gift(
+        "::A:: Pilih {~%35%satu ~%35%dua ~%30%tiga ~%-50%empat}\n\n"
+        "::B:: Pilih {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-100%d}"
+    )
+    assert [(q.name, w) for q, w in unlisted_weights(bank)] == [("A", 35.0), ("A", 35.0)]
+
+
+def test_cli_export_warns_of_weights_moodle_refuses(app, db, tmp_path: Path) -> None:
+    write_course(tmp_path, slug="bobot", lessons=1, gift="::A:: Pilih {~%35%a ~%65%b ~%0%c}")
+    sync(tmp_path)
+    result = app.test_cli_runner().invoke(args=["lms", "gift", "export", "bobot"])
+    assert result.exit_code == 0
+    assert "soal 'A' memakai bobot 35%" in result.stderr
+    assert "soal 'A' memakai bobot 65%" in result.stderr
+    assert "Peringatan" not in result.stdout
 
 
 TRICKY = r"""
@@ -299,3 +323,13 @@ def test_learner_reads_the_description_and_sees_the_any_other_answer_feedback(
     review = client.get(submitted.headers["Location"]).get_data(as_text=True)
     assert '<div class="feedback">Satu JP adalah 45 menit.</div>' in review
     assert '<div class="feedback">Bukan</div>' in review
+
+
+def test_question_written_in_its_name_shows_the_name(db, tmp_path: Path) -> None:
+    write_course(
+        tmp_path, slug="nama", lessons=1, gift="::Apa ibu kota Jawa Timur?::{=Surabaya ~Malang}"
+    )
+    sync(tmp_path)
+    course = db.session.scalar(select(Course).where(Course.slug == "nama"))
+    (row,) = db.session.scalars(select(StoredQuestion).where(StoredQuestion.course_id == course.id))
+    assert "Apa ibu kota Jawa Timur?" in row.text_html
