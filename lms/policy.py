@@ -192,6 +192,26 @@ def _course_teacher(user: User, course: Any) -> bool:
     return is_staff(user) or (course is not None and teaches(user, course))
 
 
+@rule("courses.create")
+def _course_author(user: User, obj: Any) -> bool:
+    """HR, admin and instructors start courses in the browser (a new draft, or a course ZIP)."""
+    return is_staff(user) or user.has_role(Role.INSTRUCTOR)
+
+
+@rule("draft.edit")
+def _draft_editor(user: User, draft: Any) -> bool:
+    """A browser course's draft: HR and admin; before its first publish, the instructor who
+    created it (while they hold the role); once published, the course's instructors (the
+    creator became one on publishing, and leaves with HR's decision like any other)."""
+    if draft is None:
+        return False
+    if is_staff(user):
+        return True
+    if draft.course_id is not None:
+        return teaches(user, draft.course_id)
+    return draft.created_by_id == user.id and user.has_role(Role.INSTRUCTOR)
+
+
 @rule("instructors.manage")
 def _instructors(user: User, course: Any) -> bool:
     """HR and admin decide who teaches which course."""

@@ -22,3 +22,8 @@ people_placed = _signals.signal("people-placed")
 #: A unit moved under another parent, its sub-units and their people with it. Sender: the
 #: ``Unit`` (paths already rewritten, flushed); keyword argument ``now`` (UTC).
 unit_moved = _signals.signal("unit-moved")
+
+#: A course written in the browser went live for the first time. Sender: the ``Course``
+#: (flushed); keyword arguments ``author_id`` (who created its draft, or None), ``by`` (the
+#: ``User`` who published, or None) and ``now`` (UTC). Sent inside the publishing transaction.
+course_created = _signals.signal("course-created")

@@ -89,6 +89,7 @@ def pages(app, db, client, tmp_path):
         "/grading",
         f"/courses/{course.slug}/instructors",
         f"/courses/{course.slug}/learners",
+        f"/courses/{course.slug}/lessons/materi-1/questions",
         "/authoring",
         f"/authoring/{course.slug}",
     ]

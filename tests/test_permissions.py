@@ -58,6 +58,8 @@ STAFF = {"hr", "admin"}
 #: world person's courses; a fresh instructor account teaches nothing).
 TEACHERS = STAFF | {"instructor"}
 NOBODY: set[str] = set()
+#: Who starts courses in the browser: HR, admin and any instructor.
+AUTHORS = STAFF | {"instructor"}
 #: Every unit's AI register, read-only: HR, admin and Diskominfo.
 AI_PROVINCE = {"hr", "admin", "diskominfo"}
 #: HR imports for any unit; a unit head (of the new unit login_as gives them) for their own.
@@ -205,13 +207,15 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "teaching.ask": ("POST", NOBODY),
     "teaching.answer": ("POST", TEACHERS),
     "teaching.hide": ("POST", TEACHERS),
-    # Browser authoring (rule courses.edit). "slug" is the world's synced course: read-only,
-    # exported; "authored" a published browser course whose edits a POST may make.
-    "authoring.index": ("GET", STAFF),
-    "authoring.new": ("GET POST", STAFF),
+    # Browser authoring (rules courses.create, draft.edit, courses.edit). "slug" is the world's
+    # synced course: read-only, exported; "authored" a published browser course whose edits a
+    # POST may make (the world's instructor does not teach it). Every instructor starts courses
+    # (tests/authoring/test_instructor_authoring.py tries their own drafts and others').
+    "authoring.index": ("GET", AUTHORS),
+    "authoring.new": ("GET POST", AUTHORS),
     "authoring.course": ("GET", TEACHERS),  # the world course: read-only for its teachers too
     "authoring.export": ("GET", TEACHERS),
-    "authoring.import_zip": ("POST", STAFF),
+    "authoring.import_zip": ("POST", AUTHORS),
     "authoring.settings": ("GET POST", STAFF),
     "authoring.lesson_new": ("GET POST", STAFF),
     "authoring.lesson_edit": ("GET POST", STAFF),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -36,6 +37,7 @@ from lms.courses.markdown import slugify
 from lms.courses.models import DATABASE_ONLY, Course
 from lms.extensions import db
 from lms.i18n import gettext as _
+from lms.signals import course_created
 
 #: Raster images an author may upload (content checked like evidence); the stored extension
 #: follows what the bytes are.
@@ -313,6 +315,7 @@ def publish(
     if existing is not None and draft.course_id != existing.id:
         raise AuthoringError(_("Kursus dengan nama ini dikelola lewat berkas."))
     course = courses.publish_source(source, now)
+    first = draft.course_id is None
     draft.course_id = course.id
     number = (
         db.session.scalar(
@@ -332,6 +335,8 @@ def publish(
     if by is not None:
         record(by, "course.publish", f"course:{course.id}", now=now, version=number)
     db.session.flush()
+    if first:
+        course_created.send(course, author_id=draft.created_by_id, by=by, now=now)
     return pub
 
 
@@ -362,8 +367,14 @@ def is_file_managed(course: Course) -> bool:
     return find_draft(course.slug) is None and course.content_hash != DATABASE_ONLY
 
 
-def import_zip(data: bytes, by: User | None, now: datetime) -> tuple[CourseDraft | None, list]:
-    """Take a ``<slug>/`` ZIP as a browser course's draft (new, or replacing its draft).
+def import_zip(
+    data: bytes,
+    by: User | None,
+    now: datetime,
+    may_replace: Callable[[CourseDraft], bool] = lambda draft: True,
+) -> tuple[CourseDraft | None, list]:
+    """Take a ``<slug>/`` ZIP as a browser course's draft (new, or replacing its draft when
+    ``may_replace`` allows it, the importer being one of that draft's editors).
 
     Checked first like ``courses check``, images by their content too; with any problem nothing
     is written and the problems (or a message) come back.
@@ -373,6 +384,8 @@ def import_zip(data: bytes, by: User | None, now: datetime) -> tuple[CourseDraft
     except bundle.ZipError as exc:
         return None, [str(exc)]
     draft = find_draft(slug)
+    if draft is not None and not may_replace(draft):
+        return None, [_("Kursus %(slug)s ditulis orang lain; pakai nama lain.", slug=slug)]
     if draft is None and slug_taken(slug):
         message = _(
             "Kursus %(slug)s sudah ada dan dikelola lewat berkas; pakai nama lain.", slug=slug

@@ -1,8 +1,10 @@
 """Course authoring in the browser: course.toml as a form, lessons in Markdown with a preview,
-images, the GIFT bank, draft -> publish with versions, diffs and rollback, ZIP export/import.
+images, the GIFT bank, draft -> publish. Versions, rollback and ZIP export/import are in
+:mod:`lms.authoring.versions`, on the same blueprint.
 
 Every page works without JavaScript. A course synced from courses/ is shown read-only here
-("dikelola lewat berkas"): one source of truth per course.
+("dikelola lewat berkas"): one source of truth per course. HR and admin write every course;
+an instructor writes their own new courses and those they teach (policy "draft.edit").
 """
 
 from __future__ import annotations
@@ -11,21 +13,14 @@ import io
 import mimetypes
 from pathlib import PurePosixPath
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.assignments.services import apply_assignments
 from lms.authoring import bundle, services
+from lms.authoring import versions as _versions  # noqa: F401 - registers its routes on bp
+from lms.authoring.blueprint import bp, editable_draft
 from lms.authoring.forms import (
     CourseForm,
     ImageForm,
@@ -44,34 +39,11 @@ from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow
 from lms.main.views import NAV
-from lms.policy import authorize
+from lms.policy import authorize, is_staff, taught_course_ids
 
-bp = Blueprint("authoring", __name__, template_folder="templates")
-NAV.append(("authoring.index", _l("Penulisan Kursus"), "courses.edit"))
+__all__ = ["bp"]
 
-
-@bp.errorhandler(services.AuthoringError)
-def authoring_error(error: services.AuthoringError):
-    """One answer for every refused step: nothing saved, the reason (each problem) shown."""
-    db.session.rollback()
-    for line in str(error).split("\n"):
-        flash(line, "error")
-    slug = (request.view_args or {}).get("authored")
-    return redirect(url_for("authoring.course", slug=slug) if slug else url_for("authoring.index"))
-
-
-def _draft(authored: str) -> tuple[CourseDraft, Course | None]:
-    """The browser course and its live course (if published), if the person may edit it."""
-    draft = services.find_draft(authored)
-    if draft is None:
-        # A course from courses/ exists under this name: read-only, say so instead of 404.
-        course = db.session.scalar(select(Course).where(Course.slug == authored)) or abort(404)
-        authorize("courses.edit", course)
-        flash(_("Kursus ini dikelola lewat berkas dan hanya dapat dibaca di sini."), "error")
-        abort(redirect(url_for("authoring.course", slug=authored)))
-    course = db.session.get(Course, draft.course_id) if draft.course_id else None
-    authorize("courses.edit", course)
-    return draft, course
+NAV.append(("authoring.index", _l("Penulisan Kursus"), "courses.create"))
 
 
 def _draft_url(slug: str):
@@ -81,10 +53,20 @@ def _draft_url(slug: str):
 @bp.route("/authoring")
 @login_required
 def index():
-    """Every course: browser courses to edit, synced ones marked "dikelola lewat berkas"."""
-    authorize("courses.edit")
-    courses = db.session.scalars(select(Course).order_by(Course.title)).all()
-    drafts = {d.slug: d for d in db.session.scalars(select(CourseDraft))}
+    """The courses the person writes: browser courses to edit, synced ones marked "dikelola
+    lewat berkas". HR and admin see every course; an instructor their own unpublished drafts
+    and the courses they teach."""
+    authorize("courses.create")
+    courses_query, drafts_query = select(Course).order_by(Course.title), select(CourseDraft)
+    if not is_staff(current_user):
+        taught = taught_course_ids(current_user)
+        courses_query = courses_query.where(Course.id.in_(taught))
+        drafts_query = drafts_query.where(
+            CourseDraft.course_id.in_(taught)
+            | (CourseDraft.course_id.is_(None) & (CourseDraft.created_by_id == current_user.id))
+        )
+    courses = db.session.scalars(courses_query).all()
+    drafts = {d.slug: d for d in db.session.scalars(drafts_query)}
     unpublished = [d for d in drafts.values() if d.course_id is None]
     return render_template(
         "authoring/index.html",
@@ -98,8 +80,8 @@ def index():
 @bp.route("/authoring/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """A new course: the fields of course.toml."""
-    authorize("courses.edit")
+    """A new course: the fields of course.toml (its draft is its creator's to write)."""
+    authorize("courses.create")
     form = NewCourseForm()
     if form.validate_on_submit():
         if services.slug_taken(form.slug.data):
@@ -124,7 +106,7 @@ def course(slug: str):
         course = db.session.scalar(select(Course).where(Course.slug == slug)) or abort(404)
         authorize("courses.edit", course)
         return render_template("authoring/managed.html", course=course)
-    draft, course = _draft(slug)
+    draft, course = editable_draft(slug)
     files = services.draft_files(draft)
     settings, _quiz = bundle.read_course_toml(files)
     _source, problems = services.check(draft, files)
@@ -150,7 +132,7 @@ def course(slug: str):
 @login_required
 def settings(authored: str):
     """Edit the course's course.toml as a form."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     form = CourseForm()
     if form.validate_on_submit():
         services.save_settings(draft, form.settings(), form.quiz(), utcnow())
@@ -192,7 +174,7 @@ def _lesson_page(draft: CourseDraft, form: LessonForm, lesson: bundle.LessonFile
 @login_required
 def preview(authored: str):
     """The live preview (static/js/authoring.js): the same fragment "Pratinjau" shows."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     form = LessonForm()
     if not form.validate_on_submit():
         return "", 400
@@ -206,7 +188,7 @@ def preview(authored: str):
 @login_required
 def lesson_new(authored: str):
     """Write a new lesson (added at the end)."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     form = LessonForm()
     if form.validate_on_submit() and form.save.data:
         services.add_lesson(draft, form.title.data, form.body.data, utcnow())
@@ -220,7 +202,7 @@ def lesson_new(authored: str):
 @login_required
 def lesson_edit(authored: str, lesson_slug: str):
     """Edit a lesson's title and Markdown; "Pratinjau" renders it without saving."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     lesson = services.find_lesson(draft, lesson_slug) or abort(404)
     form = LessonForm()
     if request.method == "GET":
@@ -237,7 +219,7 @@ def lesson_edit(authored: str, lesson_slug: str):
 @login_required
 def lesson_move(authored: str, lesson_slug: str):
     """Move a lesson one place up or down (buttons, no JavaScript)."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     form = BaseForm()
     if form.validate_on_submit():
         step = -1 if request.form.get("direction") == "up" else 1
@@ -250,7 +232,7 @@ def lesson_move(authored: str, lesson_slug: str):
 @login_required
 def lesson_delete(authored: str, lesson_slug: str):
     """Remove a lesson from the draft (learners' progress on it stays after publishing)."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     if BaseForm().validate_on_submit():
         services.remove_lesson(draft, lesson_slug, utcnow())
         db.session.commit()
@@ -262,7 +244,7 @@ def lesson_delete(authored: str, lesson_slug: str):
 @login_required
 def image_upload(authored: str):
     """Add an image; its content decides whether it is one."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     form = ImageForm()
     if form.validate_on_submit():
         upload = form.image.data
@@ -279,7 +261,7 @@ def image_upload(authored: str):
 @login_required
 def image_delete(authored: str):
     """Remove an image from the draft."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     if BaseForm().validate_on_submit():
         services.remove_file(draft, request.form.get("name", ""), utcnow())
         db.session.commit()
@@ -290,7 +272,7 @@ def image_delete(authored: str):
 @login_required
 def draft_file(authored: str, name: str):
     """A draft's image, for the preview (only its editors see unpublished files)."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     return _send(services.draft_files(draft), name, max_age=0)
 
 
@@ -316,7 +298,7 @@ def _send(files: bundle.Files, name: str, max_age: int):
 @login_required
 def quiz(authored: str):
     """The question bank as GIFT text; every problem is listed with its line."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     form = QuizForm()
     files = services.draft_files(draft)
     problems = []
@@ -336,86 +318,11 @@ def quiz(authored: str):
 @login_required
 def publish(authored: str):
     """Check the draft like ``courses check`` and make it live as a new version."""
-    draft, _course = _draft(authored)
+    draft, _course = editable_draft(authored)
     if BaseForm().validate_on_submit():
         now = utcnow()
         pub = services.publish(draft, current_user, now)
         apply_assignments(now)  # a mandatory course: enrol whoever owes it, as sync does
         db.session.commit()
         flash(_("Versi %(n)d diterbitkan.", n=pub.number), "success")
-    return redirect(url_for("authoring.course", slug=draft.slug))
-
-
-@bp.route("/authoring/<authored>/versions/<int:number>")
-@login_required
-def version(authored: str, number: int):
-    """What version ``number`` changed against the one before it, file by file."""
-    draft, _course = _draft(authored)
-    pub = services.publication(draft, number) or abort(404)
-    before = services.publication(draft, number - 1)
-    changes = bundle.diff_files(services.publication_files(before), services.publication_files(pub))
-    return render_template(
-        "authoring/version.html", draft=draft, pub=pub, changes=changes, form=BaseForm()
-    )
-
-
-@bp.route("/authoring/<authored>/versions/<int:number>/zip")
-@login_required
-def version_zip(authored: str, number: int):
-    """Version ``number`` as it was published, as a ``courses/<slug>/`` ZIP."""
-    draft, _course = _draft(authored)
-    pub = services.publication(draft, number) or abort(404)
-    name = f"{draft.slug}-v{number}.zip"
-    return send_file(io.BytesIO(pub.archive), "application/zip", True, download_name=name)
-
-
-@bp.route("/authoring/<authored>/versions/<int:number>/rollback", methods=["POST"])
-@login_required
-def rollback(authored: str, number: int):
-    """Publish version ``number`` again (as a new version)."""
-    draft, _course = _draft(authored)
-    if BaseForm().validate_on_submit():
-        now = utcnow()
-        pub = services.rollback(draft, number, current_user, now)
-        apply_assignments(now)
-        db.session.commit()
-        flash(_("Versi %(old)d diterbitkan lagi sebagai versi %(n)d.", old=number, n=pub.number))
-    return redirect(url_for("authoring.course", slug=draft.slug))
-
-
-@bp.route("/authoring/<slug>/export")
-@login_required
-def export(slug: str):
-    """Any course as a ``courses/<slug>/`` ZIP that ``flask lms courses check`` accepts."""
-    course = db.session.scalar(select(Course).where(Course.slug == slug))
-    draft = services.find_draft(slug)
-    if course is None and draft is None:
-        abort(404)
-    authorize("courses.edit", course)
-    files = services.draft_files(draft) if draft else services.course_files(course)
-    if not files:
-        abort(404)
-    data = services.zip_bytes(slug, files)
-    return send_file(data, "application/zip", True, download_name=f"{slug}.zip")
-
-
-@bp.route("/authoring/import", methods=["POST"])
-@login_required
-def import_zip():
-    """Take a course ZIP as a browser course's draft; with any problem nothing is written."""
-    authorize("courses.edit")
-    form = ImportForm()
-    if not form.validate_on_submit():
-        for error in form.archive.errors:
-            flash(error, "error")
-        return redirect(url_for("authoring.index"))
-    draft, problems = services.import_zip(form.archive.data.read(), current_user, utcnow())
-    if draft is None:
-        db.session.rollback()
-        flash(_("ZIP tidak diimpor; tidak ada yang diubah. Perbaiki dulu:"), "error")
-        for problem in problems[:50]:
-            flash(str(problem), "error")
-        return redirect(url_for("authoring.index"))
-    db.session.commit()
-    flash(_("ZIP diimpor sebagai draf. Periksa, lalu terbitkan."), "success")
     return redirect(url_for("authoring.course", slug=draft.slug))

@@ -12,7 +12,8 @@ from lms.i18n import utcnow
 
 
 class CourseInstructor(db.Model):
-    """A person HR or an admin made instructor (pengajar) of one course."""
+    """A person HR or an admin made instructor (pengajar) of one course, or the instructor who
+    wrote it in the browser (from its first publish)."""
 
     __tablename__ = "course_instructors"
 
@@ -22,7 +23,8 @@ class CourseInstructor(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    #: The HR officer or admin who made the assignment (empty once they are erased).
+    #: The HR officer or admin who made the assignment, or who published the instructor's course
+    #: (empty once they are erased).
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
 

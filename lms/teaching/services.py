@@ -11,6 +11,7 @@ from lms.courses import services as courses
 from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.quiz.models import Attempt
+from lms.signals import course_created
 from lms.teaching.models import CourseInstructor
 
 
@@ -63,6 +64,18 @@ def assign_instructor(course: Course, person: User, by: User | None, now: dateti
     )
     db.session.flush()
     return True
+
+
+@course_created.connect
+def on_course_created(
+    course: Course, *, author_id: int | None, by: User | None, now: datetime, **_kw
+) -> bool:
+    """The instructor who wrote a course in the browser teaches it once it is live: they grade
+    its essays and answer its questions (HR may change that like any assignment)."""
+    author = db.session.get(User, author_id) if author_id is not None else None
+    if author is None or not author.active or not author.has_role(Role.INSTRUCTOR):
+        return False
+    return assign_instructor(course, author, by, now)
 
 
 def remove_instructor(course: Course, person_id: int) -> bool:
