@@ -89,7 +89,6 @@ def pages(app, db, client, tmp_path):
         "/grading",
         f"/courses/{course.slug}/instructors",
         f"/courses/{course.slug}/learners",
-        f"/courses/{course.slug}/lessons/materi-1/questions",
         "/authoring",
         f"/authoring/{course.slug}",
     ]

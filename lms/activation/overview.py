@@ -16,7 +16,7 @@ from lms.activation.models import AccountToken
 from lms.activation.services import ACTIVATION, opens
 from lms.extensions import db
 from lms.org.models import Unit
-from lms.reports.services import roll_up, unit_tree
+from lms.reports.tree import roll_up, unit_tree
 
 # -- per unit ---------------------------------------------------------------------------------
 

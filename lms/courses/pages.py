@@ -3,7 +3,7 @@ page's data in one or two statements, nothing left for a template to load (issue
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, false, func, select
 from sqlalchemy.orm import defer, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -36,7 +36,7 @@ def lesson_page(user: User, slug: str, lesson_slug: str, has_quiz) -> dict | Non
     enrolment and whether it has a quiz (``has_quiz``: a scalar subquery on ``Course.id``);
     then the current lessons in order, each with whether it is done, and the text of the one
     asked for only. None when the course does not exist; ``lesson`` is None when the lesson
-    does not."""
+    does not, or when the person is not enrolled (see :func:`add_lessons`)."""
     found = db.session.execute(
         select(Course, Enrollment, has_quiz)
         .outerjoin(
@@ -51,13 +51,18 @@ def lesson_page(user: User, slug: str, lesson_slug: str, has_quiz) -> dict | Non
     page = {"course": course, "enrollment": enrollment, "has_quiz": bool(quiz), "lesson": None}
     if enrollment is None:
         return page
+    return add_lessons(page, lesson_slug)
+
+
+def add_lessons(page: dict, lesson_slug: str) -> dict:
+    """The second statement of :func:`lesson_page`: the course's current lessons in order, each
+    with whether the enrolled person has done it, and the text of ``lesson_slug`` only. Called
+    on its own for someone who may read the course without being enrolled (its instructors)."""
+    course, enrollment = page["course"], page["enrollment"]
+    mine = (LessonProgress.enrollment_id == enrollment.id) if enrollment is not None else false()
     rows = db.session.execute(
         select(Lesson, LessonProgress.id, case((Lesson.slug == lesson_slug, Lesson.html)))
-        .outerjoin(
-            LessonProgress,
-            (LessonProgress.lesson_id == Lesson.id)
-            & (LessonProgress.enrollment_id == enrollment.id),
-        )
+        .outerjoin(LessonProgress, (LessonProgress.lesson_id == Lesson.id) & mine)
         .where(Lesson.course_id == course.id, Lesson.retired_at.is_(None))
         .order_by(Lesson.position)
         .options(defer(Lesson.html), raiseload("*", sql_only=True))

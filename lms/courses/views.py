@@ -28,6 +28,7 @@ from lms.courses import reminders as _reminders  # noqa: F401 - registers the co
 from lms.courses.certificates import certificate_pdf
 from lms.courses.forms import RevokeForm
 from lms.courses.models import Certificate, Course, Enrollment, Lesson
+from lms.courses.panels import LessonSeen, panels_for
 from lms.extensions import client_address, db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _
@@ -186,19 +187,29 @@ def _lesson_context(slug: str, lesson_slug: str):
 @bp.route("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    """A lesson with previous/next, reading time, progress and "Tandai selesai".
+    """A lesson with previous/next, reading time, progress and "Tandai selesai", and below it
+    the panels other features register (:mod:`lms.courses.panels`)."""
+    return render_lesson(slug, lesson_slug)
 
-    Two statements after the person's; it writes only when the lesson opened last changes."""
+
+def render_lesson(slug: str, lesson_slug: str):
+    """The lesson page. Also shown by a feature whose form on it failed, so the form comes
+    back with its errors and what was typed (the form's loader finds it).
+
+    Two statements after the person's, one per panel; it writes only when the lesson opened
+    last changes. The course's instructors and staff read it without being enrolled."""
     page = pages.lesson_page(current_user, slug, lesson_slug, quiz.has_quiz_clause()) or abort(404)
-    course, enrollment, lesson = page["course"], page["enrollment"], page["lesson"]
-    if enrollment is None:
+    course, enrollment = page["course"], page["enrollment"]
+    if enrollment is not None:
+        authorize("enrollment.learn", enrollment)
+    elif can(current_user, "course.teach", course):
+        pages.add_lessons(page, lesson_slug)
+    else:
         authorize("courses.browse")
         flash(_("Daftarkan diri Anda di kursus ini terlebih dahulu."), "info")
         return redirect(url_for("courses.course", slug=slug))
-    authorize("enrollment.learn", enrollment)
-    if lesson is None:
-        abort(404)
-    if services.visit_lesson(enrollment, lesson):
+    lesson = page["lesson"] or abort(404)
+    if enrollment is not None and services.visit_lesson(enrollment, lesson):
         db.session.commit()
     lessons = page["lessons"]
     index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
@@ -213,6 +224,7 @@ def lesson(slug: str, lesson_slug: str):
         done=page["done"],
         enrollment=enrollment,
         has_quiz=page["has_quiz"],
+        panels=panels_for(LessonSeen(current_user, course, lesson, enrollment)),
         form=BaseForm(),
     )
 

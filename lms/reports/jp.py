@@ -20,7 +20,8 @@ from lms.courses.models import Enrollment
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.org.models import Unit
-from lms.reports.services import Filters, people, roll_up, unit_tree
+from lms.reports.services import Filters, people
+from lms.reports.tree import roll_up, unit_tree
 
 
 def jp_per_person(unit: Unit | None, filters: Filters) -> Select:

@@ -10,9 +10,11 @@ of one's own accord counts as completed but not in the rate, and with nothing ow
 rate (None, shown as "–"), never 100 %. Scores are each pair's best submitted attempt. JP are
 those of completions whose WIB date falls in the chosen period (a calendar year by default).
 
-Queries group by the person's unit (≤ a few thousand rows); :func:`roll_up` then folds units into
-the direct children of the unit asked about via the materialised path, so a sub-unit's people
-count in every unit above it and nothing is queried per row.
+Queries group by the person's unit (≤ a few thousand rows); :func:`lms.reports.tree.roll_up`
+then folds units into the direct children of the unit asked about via the materialised path, so a
+sub-unit's people count in every unit above it and nothing is queried per row. Row-by-row lists
+(the people page, the people x courses export) are in :mod:`lms.reports.roster`, one person's
+courses in :mod:`lms.reports.person`, the filters' choices in :mod:`lms.reports.choices`.
 """
 
 from __future__ import annotations
@@ -20,18 +22,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, select
-from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Role, User, UserRole
 from lms.courses.jp import Period, counts_in
-from lms.courses.models import Certificate, Course, Enrollment
+from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.org.models import Unit
 from lms.quiz.models import Attempt
 from lms.quiz.services import awaiting_grade
+from lms.reports.tree import roll_up, unit_tree
 
 
 @dataclass
@@ -274,34 +275,6 @@ def sort_rows(rows: list[Figures], key: str, desc: bool) -> list[Figures]:
 # -- unit report ----------------------------------------------------------------------------------
 
 
-@dataclass
-class UnitTree:
-    """The units of a subtree: names, and which child of the top each one rolls up into."""
-
-    top: Unit | None
-    children: list[tuple[int, str, str]]  # id, name, path
-    child_of: dict[int, int | None]  # unit id -> child id (None: directly in the top unit)
-
-
-def unit_tree(top: Unit | None) -> UnitTree:
-    """Load the subtree once (id, parent, path, name) and map each unit to a child of ``top``."""
-    query = select(Unit.id, Unit.parent_id, Unit.path, Unit.name)
-    if top is not None:
-        query = query.where(Unit.path.startswith(top.path, autoescape=True))
-    rows = db.session.execute(query).all()
-    prefix = top.path if top is not None else "/"
-    children = [
-        (uid, name, path)
-        for uid, parent, path, name in rows
-        if (parent == top.id if top is not None else parent is None)
-    ]
-    child_of: dict[int, int | None] = {}
-    for uid, _parent, path, _name in rows:
-        rest = path[len(prefix) :].strip("/")
-        child_of[uid] = int(rest.split("/")[0]) if rest else None
-    return UnitTree(top, sorted(children, key=lambda c: c[1].casefold()), child_of)
-
-
 def figures_by_unit(unit: Unit | None, filters: Filters, today: date) -> dict[int | None, dict]:
     """Figures per unit id (of the person), plus ``people`` per unit: two grouped queries."""
     p = pairs(unit, filters).subquery("p")
@@ -318,35 +291,10 @@ def figures_by_unit(unit: Unit | None, filters: Filters, today: date) -> dict[in
     return out
 
 
-def roll_up(
-    tree: UnitTree, by_unit: dict, direct_label: str, row: type | None = None
-) -> tuple[list, Any]:
-    """Fold per-unit figures into one row per child of the top unit (+ people directly in it).
-
-    ``row`` is the class of a row (default :class:`Figures`): built with ``key`` and ``name``,
-    with ``add()`` and a ``people`` count; other reports (activation) roll up their own.
-    """
-    row = row or Figures
-    rows = {cid: row(key=cid, name=name) for cid, name, _path in tree.children}
-    direct = row(key=None, name=direct_label)
-    total = row(key=tree.top.id if tree.top else None, name=tree.top.name if tree.top else "")
-    for unit_id, figures in by_unit.items():
-        child = tree.child_of.get(unit_id) if unit_id is not None else None
-        target = rows.get(child) if child is not None else direct
-        if target is None:
-            continue
-        target.add(figures)
-        total.add(figures)
-    out = list(rows.values())
-    if direct.people or getattr(direct, "pairs", 0):
-        out.append(direct)
-    return out, total
-
-
 def unit_report(unit: Unit | None, filters: Filters, today: date, direct_label: str):
     """Rows (children of ``unit``, each with its subtree) and the total of the whole subtree."""
     tree = unit_tree(unit)
-    return roll_up(tree, figures_by_unit(unit, filters, today), direct_label)
+    return roll_up(tree, figures_by_unit(unit, filters, today), direct_label, row=Figures)
 
 
 # -- course report --------------------------------------------------------------------------------
@@ -374,60 +322,6 @@ def course_report(
     scope = people(unit, filters).subquery("s")
     total.people = db.session.scalar(select(func.count()).select_from(scope)) or 0
     return out, total
-
-
-# -- people ---------------------------------------------------------------------------------------
-
-PEOPLE_SORT = ("name", "nip", "unit", "pairs", "completed", "overdue", "completion_pct", "jp")
-
-
-def people_query(unit: Unit | None, filters: Filters, today: date, sort: str, desc: bool):
-    """People in scope with their figures, sortable in SQL (for pages and streaming exports)."""
-    p = pairs(unit, filters).subquery("p")
-    agg = select(p.c.user_id, *figure_columns(p, today)).group_by(p.c.user_id).subquery("agg")
-    scope = people(unit, filters).subquery("s")
-    person_unit = aliased(Unit, name="person_unit")
-    pct = case(
-        (func.coalesce(agg.c.assigned, 0) > 0, 100.0 * agg.c.assigned_completed / agg.c.assigned),
-        else_=None,
-    ).label("completion_pct")
-    columns = {
-        "name": User.full_name,
-        "nip": User.nip,
-        "unit": person_unit.name,
-        "pairs": func.coalesce(agg.c.pairs, 0),
-        "completed": func.coalesce(agg.c.completed, 0),
-        "overdue": func.coalesce(agg.c.overdue, 0),
-        "completion_pct": pct,
-        "jp": func.coalesce(agg.c.jp, 0),
-    }
-    order = columns.get(sort, User.full_name)
-    order = order.desc() if desc else order.asc()
-    query = (
-        select(
-            User.id,
-            User.full_name,
-            User.nip,
-            User.position,
-            User.position_type,
-            User.rank,
-            person_unit.name.label("unit"),
-            columns["pairs"].label("pairs"),
-            func.coalesce(agg.c.assigned, 0).label("assigned"),
-            func.coalesce(agg.c.not_started, 0).label("not_started"),
-            func.coalesce(agg.c.in_progress, 0).label("in_progress"),
-            columns["completed"].label("completed"),
-            columns["overdue"].label("overdue"),
-            pct,
-            columns["jp"].label("jp"),
-        )
-        .select_from(scope)
-        .join(User, User.id == scope.c.user_id)
-        .outerjoin(person_unit, person_unit.id == User.unit_id)
-        .outerjoin(agg, agg.c.user_id == User.id)
-        .order_by(order.nulls_last() if desc else order, User.id)
-    )
-    return query
 
 
 # -- completions over time ------------------------------------------------------------------------
@@ -464,104 +358,6 @@ def completions_by_month(unit: Unit | None, filters: Filters) -> list[tuple[date
         months.append((cursor, counts.get((cursor.year, cursor.month), 0)))
         cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
     return months
-
-
-# -- one person -----------------------------------------------------------------------------------
-
-
-def person_courses(user: User, today: date) -> list[dict]:
-    """A person's courses: status, progress, deadline, best score, attempts, certificate."""
-    from lms.courses.services import percent, progress_by_enrollment
-
-    filters = Filters(year=today.year)
-    p = pairs(None, filters, user_id=user.id).subquery("p")
-    rows = (
-        db.session.execute(
-            select(
-                p,
-                Course.title,
-                Course.slug,
-                Course.jp.label("course_jp"),
-                Enrollment.jp_earned,
-                Certificate.code,
-                Certificate.revoked_at,
-                Certificate.id.label("certificate_id"),
-            )
-            .join(Course, Course.id == p.c.course_id)
-            .outerjoin(Enrollment, Enrollment.id == p.c.enrollment_id)
-            .outerjoin(Certificate, Certificate.enrollment_id == p.c.enrollment_id)
-            .where(p.c.user_id == user.id)
-            .order_by(Course.title)
-        )
-        .mappings()
-        .all()
-    )
-    progress = progress_by_enrollment([r["enrollment_id"] for r in rows if r["enrollment_id"]])
-    out = []
-    for r in rows:
-        done, total = progress.get(r["enrollment_id"], (0, 0))
-        out.append(
-            {
-                **r,
-                "status": status_of(r, today),
-                "progress": 100 if r["completed_at"] else percent(done, total),
-                "lessons_done": done,
-                "lessons_total": total,
-            }
-        )
-    return out
-
-
-def status_of(row, today: date) -> str:
-    """completed, overdue, awaiting_grade, in_progress or not_started for one pair."""
-    if row["completed_at"] is not None:
-        return "completed"
-    if row.get("awaiting"):
-        return "awaiting_grade"
-    if row["deadline"] is not None and row["deadline"] < today:
-        return "overdue"
-    if row["last_activity_at"] is not None:
-        return "in_progress"
-    return "not_started"
-
-
-def enrolment_rows(unit: Unit | None, filters: Filters, today: date) -> Select:
-    """The full people x courses table: one row per pair, for the streaming export."""
-    p = pairs(unit, filters).subquery("p")
-    person_unit = aliased(Unit, name="person_unit")
-    return (
-        select(
-            User.nip,
-            User.full_name,
-            User.position_type,
-            User.rank,
-            person_unit.name.label("unit"),
-            Course.title.label("course"),
-            p.c.deadline,
-            p.c.last_activity_at,
-            p.c.completed_at,
-            p.c.completed_on,
-            p.c.best,
-            p.c.attempts,
-            p.c.jp,
-        )
-        .select_from(p)
-        .join(User, User.id == p.c.user_id)
-        .join(Course, Course.id == p.c.course_id)
-        .outerjoin(person_unit, person_unit.id == User.unit_id)
-        .order_by(person_unit.name, User.full_name, User.id, Course.title)
-    )
-
-
-def ranks(unit: Unit | None = None) -> list[str]:
-    """Ranks present among the active people of ``unit`` and its sub-units (the province when
-    None), for the filter: a unit's page reads its own people only, never the province's."""
-    query = select(User.rank).where(User.active.is_(True), User.rank.is_not(None)).distinct()
-    if unit is not None:
-        query = query.join(Unit, Unit.id == User.unit_id).where(
-            Unit.path.startswith(unit.path, autoescape=True)
-        )
-    return sorted(r for r in db.session.scalars(query) if r)
 
 
 def stream(query, chunk: int = 2000) -> Iterator:

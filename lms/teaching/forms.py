@@ -31,10 +31,15 @@ class EssayGradeForm(BaseForm):
 
 
 class AskForm(BaseForm):
-    """A learner's question to the course's instructors."""
+    """A learner's question to the course's instructors, below the lesson (its own ids: the
+    lesson's headings take ids from their text)."""
 
-    body = TextAreaField(_l("Pertanyaan Anda"), validators=[required(), max_length(3000)])
-    private = BooleanField(_l("Hanya untuk pengajar (tidak ditampilkan kepada peserta lain)"))
+    body = TextAreaField(
+        _l("Pertanyaan Anda"), validators=[required(), max_length(3000)], id="tanya-teks"
+    )
+    private = BooleanField(
+        _l("Hanya untuk pengajar (tidak ditampilkan kepada peserta lain)"), id="tanya-pribadi"
+    )
     submit = SubmitField(_l("Kirim pertanyaan"))
 
 

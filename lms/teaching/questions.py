@@ -9,6 +9,8 @@ from datetime import datetime
 from flask import abort
 from flask_babel import force_locale
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased, raiseload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.models import User
 from lms.courses.markdown import render_inline_text, sanitize_html
@@ -34,7 +36,8 @@ def get_or_404(question_id: int) -> LessonQuestion:
 
 
 def _url(course: Course, lesson: Lesson, question_id: int) -> str:
-    return f"/courses/{course.slug}/lessons/{lesson.slug}/questions#tanya-{question_id}"
+    """Where a notification about a question leads: the question on its lesson's page."""
+    return f"/courses/{course.slug}/lessons/{lesson.slug}#tanya-{question_id}"
 
 
 def ask(
@@ -118,25 +121,49 @@ def toggle_hidden(question: LessonQuestion, teacher: User, now: datetime) -> Non
     db.session.flush()
 
 
-def visible(lesson: Lesson, viewer: User, teacher: bool) -> list[dict]:
-    """The lesson's questions ``viewer`` may read, newest first, with their answers (loaded
-    together) and whether each is the viewer's own. Instructors and staff read every one; a
-    learner their own, and the others' answered, public and not hidden."""
-    stmt = select(LessonQuestion).where(LessonQuestion.lesson_id == lesson.id)
-    if not teacher:
+def visible(lesson_id: int, viewer: User, teacher: bool) -> list[dict]:
+    """The lesson's questions ``viewer`` may read, newest first, each with its answers, in one
+    statement (questions joined to their answers and the names to show; nothing is left to
+    load). Instructors and staff read every one; a learner their own, and the others'
+    answered, public and not hidden ones. Only instructors and staff read the askers' names;
+    answers carry the answering instructor's."""
+    answerer = aliased(User)
+    stmt = (
+        select(LessonQuestion, LessonAnswer, answerer.full_name)
+        .outerjoin(LessonAnswer, LessonAnswer.question_id == LessonQuestion.id)
+        .outerjoin(answerer, answerer.id == LessonAnswer.user_id)
+        .where(LessonQuestion.lesson_id == lesson_id)
+        .order_by(
+            LessonQuestion.created_at.desc(),
+            LessonQuestion.id.desc(),
+            LessonAnswer.created_at,
+            LessonAnswer.id,
+        )
+        .options(raiseload("*"))
+    )
+    if teacher:
+        asker = aliased(User)
+        stmt = stmt.add_columns(asker.full_name).join(asker, asker.id == LessonQuestion.user_id)
+    else:
         shared = and_(
             LessonQuestion.private.is_(False),
             LessonQuestion.hidden_at.is_(None),
             LessonQuestion.answered_at.is_not(None),
         )
         stmt = stmt.where(or_(LessonQuestion.user_id == viewer.id, shared))
-    rows = db.session.scalars(
-        stmt.order_by(LessonQuestion.created_at.desc(), LessonQuestion.id.desc())
-    ).all()
-    # Names: of every answering instructor; of askers only for instructors (a learner reads
-    # the others' questions without their names).
-    ids = {a.user_id for q in rows for a in q.answers if a.user_id}
-    if teacher:
-        ids |= {q.user_id for q in rows}
-    names = dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
-    return [{"q": q, "own": q.user_id == viewer.id, "names": names} for q in rows]
+    items: dict[int, dict] = {}
+    for question, reply, answered_by, *asked_by in db.session.execute(stmt):
+        item = items.setdefault(
+            question.id,
+            {
+                "q": question,
+                "own": question.user_id == viewer.id,
+                "asker": asked_by[0] if asked_by else None,
+                "answers": [],
+            },
+        )
+        if reply is not None:
+            item["answers"].append({"a": reply, "name": answered_by})
+    for item in items.values():
+        set_committed_value(item["q"], "answers", [x["a"] for x in item["answers"]])
+    return list(items.values())

@@ -1,14 +1,16 @@
 """Teaching pages: who teaches a course, an instructor's courses and learners, the grading queue,
-and questions to the instructor on a lesson."""
+and questions to the instructor, shown below each lesson (a panel of the lesson page)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from lms.accounts.models import User
 from lms.courses import services as courses
 from lms.courses.models import Course, Lesson
+from lms.courses.panels import LessonSeen, lesson_panel
+from lms.courses.views import render_lesson
 from lms.extensions import db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _
@@ -158,7 +160,22 @@ def grade(answer_id: int):
     )
 
 
-# -- questions to the instructor ----------------------------------------------------------------
+# -- questions to the instructor, below each lesson ----------------------------------------------
+
+
+@lesson_panel("teaching/_lesson_questions.html")
+def _questions_panel(seen: LessonSeen) -> dict | None:
+    """Below a lesson: the questions the viewer may read, with their answers (one statement);
+    for its learners the form to ask (back with its errors after a failed ask); for its
+    instructors and staff every question, with answer and hide forms."""
+    teacher = can(seen.user, "course.teach", seen.course)
+    if not teacher and not can(seen.user, "lesson.questions", seen.enrollment):
+        return None
+    return {
+        "items": questions.visible(seen.lesson.id, seen.user, teacher),
+        "teacher": teacher,
+        "form": None if teacher else g.get("ask_form") or AskForm(formdata=None),
+    }
 
 
 def _lesson(course: Course, lesson_slug: str) -> Lesson:
@@ -166,43 +183,41 @@ def _lesson(course: Course, lesson_slug: str) -> Lesson:
     return lesson or abort(404)
 
 
+def _on_lesson(slug: str, lesson_slug: str, anchor: str):
+    return redirect(url_for("courses.lesson", slug=slug, lesson_slug=lesson_slug, _anchor=anchor))
+
+
 @bp.route("/courses/<slug>/lessons/<lesson_slug>/questions")
 @login_required
 def lesson_questions(slug: str, lesson_slug: str):
-    """A lesson's questions: the form for the learner to ask; answers and moderation for the
-    course's instructors."""
+    """The questions' former page: they are shown below the lesson now (older notifications
+    and bookmarks lead here)."""
     course = _course(slug)
-    lesson = _lesson(course, lesson_slug)
-    teacher = can(current_user, "course.teach", course)
-    if not teacher:
+    _lesson(course, lesson_slug)
+    if not can(current_user, "course.teach", course):
         authorize("lesson.questions", courses.find_enrollment(current_user, course))
-    return render_template(
-        "teaching/questions.html",
-        course=course,
-        lesson=lesson,
-        items=questions.visible(lesson, current_user, teacher),
-        teacher=teacher,
-        form=AskForm(),
-        answer_form=AnswerForm(),
-    )
+    return _on_lesson(slug, lesson_slug, "tanya-pengajar")
 
 
 @bp.route("/courses/<slug>/lessons/<lesson_slug>/questions/ask", methods=["POST"])
 @login_required
 def ask(slug: str, lesson_slug: str):
-    """A learner of the course asks; the course's instructors are told."""
+    """A learner of the course asks from the lesson page; the course's instructors are told.
+    A question that does not pass comes back on the lesson page, at its field, as typed."""
     course = _course(slug)
     lesson = _lesson(course, lesson_slug)
     enrollment = courses.find_enrollment(current_user, course)
     authorize("lesson.questions", enrollment)
     form = AskForm()
-    if form.validate_on_submit():
-        questions.ask(enrollment, lesson, current_user, form.body.data, form.private.data, utcnow())
-        db.session.commit()
-        flash(_("Pertanyaan Anda terkirim kepada pengajar kursus ini."), "success")
-    else:
-        flash(_("Tulis pertanyaan Anda terlebih dahulu."), "error")
-    return redirect(url_for("teaching.lesson_questions", slug=slug, lesson_slug=lesson_slug))
+    if not form.validate_on_submit():
+        g.ask_form = form
+        return render_lesson(slug, lesson_slug)
+    asked = questions.ask(
+        enrollment, lesson, current_user, form.body.data, form.private.data, utcnow()
+    )
+    db.session.commit()
+    flash(_("Pertanyaan Anda terkirim kepada pengajar kursus ini."), "success")
+    return _on_lesson(slug, lesson_slug, f"tanya-{asked.id}")
 
 
 def _question_for_teacher(question_id: int):
@@ -210,6 +225,11 @@ def _question_for_teacher(question_id: int):
     course = db.session.get(Course, question.course_id)
     authorize("course.teach", course)
     return question, course
+
+
+def _back_to(question, course: Course):
+    lesson = db.session.get(Lesson, question.lesson_id)
+    return _on_lesson(course.slug, lesson.slug, f"tanya-{question.id}")
 
 
 @bp.route("/questions/<int:question_id>/answer", methods=["POST"])
@@ -224,8 +244,7 @@ def answer(question_id: int):
         questions.answer(question, current_user, form.body.data, utcnow())
         db.session.commit()
         flash(_("Jawaban terkirim."), "success")
-    lesson = db.session.get(Lesson, question.lesson_id)
-    return redirect(url_for("teaching.lesson_questions", slug=course.slug, lesson_slug=lesson.slug))
+    return _back_to(question, course)
 
 
 @bp.route("/questions/<int:question_id>/hide", methods=["POST"])
@@ -237,5 +256,4 @@ def hide(question_id: int):
         abort(400)
     questions.toggle_hidden(question, current_user, utcnow())
     db.session.commit()
-    lesson = db.session.get(Lesson, question.lesson_id)
-    return redirect(url_for("teaching.lesson_questions", slug=course.slug, lesson_slug=lesson.slug))
+    return _back_to(question, course)

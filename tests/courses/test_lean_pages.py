@@ -123,7 +123,7 @@ def test_the_person_roles_unit_and_bell_come_in_one_statement(app, db, learner):
 
 
 def test_a_unit_report_lists_the_ranks_of_its_own_people_only(client, db, login_as):
-    from lms.reports.services import ranks
+    from lms.reports.choices import ranks
 
     opd = make_unit("Dinas Kesehatan")
     seksi = make_unit("Seksi Gizi", parent=opd)

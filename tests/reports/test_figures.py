@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from lms.reports import jp as jp_report
-from lms.reports import services
+from lms.reports import roster, services
+from lms.reports.person import person_courses
 from lms.reports.services import Filters
 
 AFTER = date(2026, 7, 1)  # the day after the deadline (WIB)
@@ -86,7 +87,7 @@ def test_deadline_day_is_not_overdue_until_the_next_day_in_wib(province):
 
 def test_jp_counts_per_wib_calendar_year(province):
     # Completed at 23.30 WIB on 31 December 2025 = 16.30 UTC: counted in 2025, not 2026.
-    assert str(services.person_courses(province["p4"], AFTER)[1]["completed_on"]) == "2025-12-31"
+    assert str(person_courses(province["p4"], AFTER)[1]["completed_on"]) == "2025-12-31"
     _r, y2025 = services.unit_report(province["kominfo"], Filters(year=2025), AFTER, "x")
     _r, y2026 = services.unit_report(province["kominfo"], Filters(year=2026), AFTER, "x")
     assert (y2025.jp, y2026.jp) == (3, 2)
@@ -126,7 +127,7 @@ def test_course_report_with_quiz_figures(province):
 
 
 def test_people_list_figures_and_sorting(db, province):
-    query = services.people_query(province["kominfo"], Filters(year=2026), AFTER, "name", False)
+    query = roster.people_query(province["kominfo"], Filters(year=2026), AFTER, "name", False)
     rows = db.session.execute(query).all()
     assert [r.full_name for r in rows] == ["Ani", "Budi", "Citra", "Dodi"]
     dodi = rows[3]
@@ -138,7 +139,7 @@ def test_people_list_figures_and_sorting(db, province):
         0,
     )
     by_jp = db.session.execute(
-        services.people_query(province["kominfo"], Filters(year=2025), AFTER, "jp", True)
+        roster.people_query(province["kominfo"], Filters(year=2025), AFTER, "jp", True)
     ).all()
     assert by_jp[0].full_name == "Dodi" and by_jp[0].jp == 3
 
@@ -169,7 +170,7 @@ def test_completions_by_month_fill_every_month(province):
 
 
 def test_person_report_rows(province):
-    rows = {r["title"]: r for r in services.person_courses(province["p1"], AFTER)}
+    rows = {r["title"]: r for r in person_courses(province["p1"], AFTER)}
     etika = rows["Etika AI"]
     assert (etika["status"], etika["best"], etika["attempts"], etika["deadline"]) == (
         "completed",
@@ -177,7 +178,7 @@ def test_person_report_rows(province):
         2,
         date(2026, 6, 30),
     )
-    late = services.person_courses(province["p3"], AFTER)[0]
+    late = person_courses(province["p3"], AFTER)[0]
     assert (late["status"], late["progress"]) == ("overdue", 0)
 
 

@@ -12,7 +12,7 @@ from lms.courses import jp as jp_rule
 from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.reports import jp as jp_report
-from lms.reports import services
+from lms.reports import roster
 from lms.reports.services import Filters
 from tests.factories import make_unit, make_user, page_statements, sync, write_course
 
@@ -99,7 +99,7 @@ def test_unit_table_and_histograms_by_status(db, world):
 
 
 def test_people_report_jp_follows_the_status(db, world):
-    query = services.people_query(world["unit"], Filters(2026, today=TODAY), TODAY, "name", False)
+    query = roster.people_query(world["unit"], Filters(2026, today=TODAY), TODAY, "name", False)
     assert {r.full_name: r.jp for r in db.session.execute(query)} == {
         "Rina PPPK": 10, "Sri PNS": 19, "Tono PPPK": 6,
     }  # fmt: skip
