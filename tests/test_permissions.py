@@ -227,6 +227,12 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "authoring.draft_file": ("GET", STAFF),
     "authoring.media": ("GET", PUBLIC),  # as courses.asset: a published course's image
     "authoring.quiz": ("GET POST", STAFF),
+    # The bank question by question: the policy of authoring.quiz ("number" 1 is a question).
+    "authoring.questions": ("GET", STAFF),
+    "authoring.question_new": ("GET POST", STAFF),
+    "authoring.question_edit": ("GET POST", STAFF),
+    "authoring.question_move": ("POST", STAFF),
+    "authoring.question_delete": ("POST", STAFF),
     "authoring.publish": ("POST", STAFF),
     "authoring.version": ("GET", STAFF),
     "authoring.version_zip": ("GET", STAFF),

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from lms.assignments.services import apply_assignments
 from lms.authoring import bundle, services
+from lms.authoring import questions as _questions  # noqa: F401 - registers its routes on bp
 from lms.authoring import versions as _versions  # noqa: F401 - registers its routes on bp
 from lms.authoring.blueprint import bp, editable_draft
 from lms.authoring.forms import (
