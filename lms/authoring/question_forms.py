@@ -28,7 +28,7 @@ from lms.authoring.question_rules import CHECKS, clean, percent, shown, typed_nu
 from lms.forms import BaseForm, max_length, options, required, single_line
 from lms.i18n import lazy_gettext as _l
 from lms.quiz.gift import BLANK, Answer, NumericAnswer, Pair, Question
-from lms.quiz.gift_reader import _default_name
+from lms.quiz.gift_reader import default_name
 
 TYPE_CHOICES = [
     ("multichoice", _l("Pilihan ganda")),
@@ -144,7 +144,7 @@ class QuestionForm(BaseForm):
     def fill(self, q: Question) -> None:
         """Show ``q`` (nothing is posted)."""
         self.type.data = q.type
-        self.title.data = "" if q.name == _default_name(q.text, q.format) else q.name
+        self.title.data = "" if q.name == default_name(q.text, q.format) else q.name
         self.text.data = q.text
         self.general_feedback.data = q.general_feedback
         rows: list[dict] = []
@@ -171,7 +171,7 @@ class QuestionForm(BaseForm):
         text = clean(self.text.data)
         q = Question(
             type=kind,
-            name=clean(self.title.data) or _default_name(text, fmt),
+            name=clean(self.title.data) or default_name(text, fmt),
             text=text,
             line=1,
             format=fmt,

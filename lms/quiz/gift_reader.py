@@ -50,7 +50,7 @@ def _show(masked: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def _default_name(text: str, fmt: str) -> str:
+def default_name(text: str, fmt: str) -> str:
     plain = re.sub(r"<[^>]*>", " ", text) if fmt == "html" else text
     return " ".join(plain.split())[:40].rstrip()
 
@@ -112,7 +112,7 @@ class Block:
         if braces is None:  # no answer block: Moodle's "description"
             fmt, text = self._format(m[pos:])
             text = _unescape(text).strip()
-            name = name or _default_name(text, fmt) or UNNAMED
+            name = name or default_name(text, fmt) or UNNAMED
             return Question("description", name, text, qline, fmt, category)
         opening, closing = braces
         fmt, before = self._format(m[pos:opening])
@@ -129,7 +129,7 @@ class Block:
 
         question = Question(
             type="",
-            name=name or _default_name(text, fmt) or UNNAMED,
+            name=name or default_name(text, fmt) or UNNAMED,
             text=text,
             line=qline,
             format=fmt,
