@@ -27,7 +27,7 @@ ROLE_LABELS = {
     Role.HR: _l("Kepegawaian (BKD/BPSDM)"),
     Role.ADMIN: _l("Administrator"),
     Role.DISKOMINFO: _l("Diskominfo (registri AI, hanya baca)"),
-    Role.INSTRUCTOR: _l("Pengajar (kursus yang ditugaskan)"),
+    Role.INSTRUCTOR: _l("Pengajar (menulis kursus, mengajar kursus yang ditugaskan)"),
 }
 
 

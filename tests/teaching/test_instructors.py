@@ -95,7 +95,7 @@ def test_hr_gives_the_instructor_role_in_the_user_form(client, login_as, db):
     person = make_user(unit=make_unit())
     db.session.commit()
     page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
-    assert "Pengajar (kursus yang ditugaskan)" in page
+    assert "Pengajar (menulis kursus, mengajar kursus yang ditugaskan)" in page
     form = _user_form(
         person.unit_id, nip=person.nip, email=person.email, roles=["learner", "instructor"]
     )
