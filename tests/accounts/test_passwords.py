@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from werkzeug.security import generate_password_hash
 
 from lms.accounts.models import User
-from lms.accounts.passwords import needs_rehash, verify_password
+from lms.accounts.passwords import MEMORY_KIB, TIME_COST, needs_rehash, verify_password
 from tests.factories import PASSWORD, make_unit, make_user
 
 EMAIL = "rina@jatimprov.go.id"
@@ -34,7 +34,11 @@ def test_a_new_password_is_argon2id_at_owasp_strength_or_above(person):
     head, algorithm, version, params, _salt, _digest = person.password_hash.split("$")
     assert (head, algorithm, version) == ("", "argon2id", "v=19")
     values = dict(pair.split("=") for pair in params.split(","))
-    assert int(values["m"]) >= 19 * 1024 and int(values["t"]) >= 2 and int(values["p"]) >= 1
+    memory, passes, lanes = int(values["m"]), int(values["t"]), int(values["p"])
+    # At or above one of OWASP's equal floors (m=46 MiB t=1 ... m=7 MiB t=5, one lane).
+    floors = ((47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5))
+    assert lanes >= 1 and any(memory >= m and passes >= t for m, t in floors)
+    assert (memory, passes) == (MEMORY_KIB, TIME_COST) and (MEMORY_KIB, TIME_COST) in floors
     assert person.check_password("Kopi-Tubruk-Pagi-2026")
     assert not person.check_password("kopi-tubruk-pagi-2026")
 
@@ -72,6 +76,17 @@ def test_a_weaker_argon2id_hash_is_raised_at_the_next_sign_in(client, db, person
     assert needs_rehash(weak)
     assert login(client).status_code == 302
     assert not needs_rehash(stored_hash(db, person))
+
+
+def test_a_hash_at_the_earlier_parameters_moves_to_the_current_ones(client, db, person):
+    """Sinau first hashed at m=19 MiB t=2: equally strong, dearer to check here."""
+    earlier = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash(PASSWORD)
+    person.password_hash = earlier
+    db.session.commit()
+    assert needs_rehash(earlier)
+    assert login(client).status_code == 302
+    current = stored_hash(db, person)
+    assert f"$m={MEMORY_KIB},t={TIME_COST},p=1$" in current and not needs_rehash(current)
 
 
 def test_a_deactivated_account_is_not_rehashed(client, db, person):
