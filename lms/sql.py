@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, cast, func, literal, literal_column
+from sqlalchemy import Date, Integer, String, bindparam, cast, func, literal, literal_column, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import OperationalError
 
 from lms.extensions import db
@@ -53,6 +55,45 @@ def wib_day_text(column):
     if db.session.get_bind().dialect.name == "postgresql":
         return func.to_char(column + literal_column("interval '7 hours'"), "YYYYMMDD")
     return func.strftime("%Y%m%d", column, "+7 hours")
+
+
+def day_text(column):
+    """The date ``column`` as ``YYYYMMDD`` text (for keys)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column, "YYYYMMDD")
+    return func.strftime("%Y%m%d", column)
+
+
+def wib_days_since(day: date, column):
+    """Whole days from the WIB calendar day of the naive-UTC timestamp ``column`` to ``day``."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        wib_day = cast(column + literal_column("interval '7 hours'"), Date)
+        return cast(literal(day, Date) - wib_day, Integer)
+    wib_day = func.julianday(func.date(column, "+7 hours"))
+    return cast(func.julianday(literal(day.isoformat())) - wib_day, Integer)
+
+
+def int_table(name: str, columns: list[str], rows: list[tuple[int, ...]]):
+    """A table of integer ``rows`` for a query (a CTE called ``name``), sent in a fixed number
+    of bound parameters whatever the number of rows: one array per column on PostgreSQL
+    (``unnest``), one JSON array on SQLite (``json_each``), so SQLite's cap on parameters per
+    statement is never reached."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        arrays = [
+            bindparam(f"{name}_{c}", [row[i] for row in rows], type_=ARRAY(Integer))
+            for i, c in enumerate(columns)
+        ]
+        found = func.unnest(*arrays).table_valued(*columns, name=f"{name}_rows").render_derived()
+        return select(*(found.c[c] for c in columns)).cte(name)
+    found = func.json_each(bindparam(f"{name}_json", json.dumps(rows))).table_valued(
+        "value", name=f"{name}_rows"
+    )
+    return select(
+        *(
+            cast(func.json_extract(found.c.value, f"$[{i}]"), Integer).label(c)
+            for i, c in enumerate(columns)
+        )
+    ).cte(name)
 
 
 def retry_when_locked(fn: Callable[[], object], attempts: int = 8) -> object:

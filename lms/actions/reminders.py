@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import and_, func, select
@@ -67,6 +68,12 @@ def action_due(now: datetime) -> Iterator[Due]:
     """An action item due in 7 days and in 1 day: to its owner (new keys only, one query per
     window)."""
     today = wib_today(now)
+    title = _("Tenggat rencana aksi: %(title)s")
+    body = _(
+        "Butir rencana aksi %(title)s bertenggat %(date)s (%(n)d hari lagi). "
+        "Progres saat ini %(p)d%%. Laporkan progres dan bukti dukungnya di Sinau."
+    )
+    day = cache(format_day)
     for window, fewest, most in windows(current_app.config["REMIND_ACTION_DAYS"]):
         key = concat("action_due:u", ActionItem.owner_id, ":i", ActionItem.id, f":d{window}")
         rows = db.session.execute(
@@ -85,15 +92,14 @@ def action_due(now: datetime) -> Iterator[Due]:
                 item[-1],
                 "action",
                 "action_due",
-                _("Tenggat rencana aksi: %(title)s", title=item.title),
-                _(
-                    "Butir rencana aksi %(title)s bertenggat %(date)s (%(n)d hari lagi). "
-                    "Progres saat ini %(p)d%%. Laporkan progres dan bukti dukungnya di Sinau.",
-                    title=item.title,
-                    date=format_day(item.due_date),
-                    n=days_left,
-                    p=item.progress,
-                ),
+                title % {"title": item.title},
+                body
+                % {
+                    "title": item.title,
+                    "date": day(item.due_date),
+                    "n": days_left,
+                    "p": item.progress,
+                },
                 _item_url(item.id),
             )
 
@@ -112,7 +118,13 @@ def action_overdue(now: datetime) -> Iterator[Due]:
         _open_items(today)
         .where(ActionItem.due_date < today, fresh(key))
         .with_only_columns(*_ITEM, key)
+    ).all()
+    title = _("Rencana aksi melewati tenggat: %(title)s")
+    body = _(
+        "Tenggat butir rencana aksi %(title)s sudah lewat %(n)d hari (%(date)s). "
+        "Perbarui progresnya, atau bicarakan penyesuaian tenggat dengan kepala unit."
     )
+    day = cache(format_day)
     for item in rows:
         days_over = (today - item.due_date).days
         yield Due(
@@ -120,14 +132,8 @@ def action_overdue(now: datetime) -> Iterator[Due]:
             item[-1],
             "action",
             "action_overdue",
-            _("Rencana aksi melewati tenggat: %(title)s", title=item.title),
-            _(
-                "Tenggat butir rencana aksi %(title)s sudah lewat %(n)d hari (%(date)s). "
-                "Perbarui progresnya, atau bicarakan penyesuaian tenggat dengan kepala unit.",
-                title=item.title,
-                n=days_over,
-                date=format_day(item.due_date),
-            ),
+            title % {"title": item.title},
+            body % {"title": item.title, "n": days_over, "date": day(item.due_date)},
             _item_url(item.id),
         )
 
@@ -160,28 +166,27 @@ def action_escalation(now: datetime) -> Iterator[Due]:
             key,
         )
     )
-    for item_id, title, due, owner_name, head_id, found_key in rows:
+    heading = _("Rencana aksi tertunggak di unit Anda: %(title)s")
+    body = _(
+        "Butir %(title)s (penanggung jawab %(owner)s) sudah lewat tenggat %(n)d hari (%(date)s)."
+    )
+    todo = _(
+        "Yang perlu Anda lakukan: tanyakan kendalanya kepada penanggung jawab, lalu "
+        "minta progres terbaru dilaporkan, atau ubah tenggat butir ini bila memang perlu "
+        "disesuaikan."
+    )
+    day = cache(format_day)
+    for item_id, title, due, owner_name, head_id, found_key in rows.all():
         days_over = (today - due).days
         yield Due(
             head_id,
             found_key,
             "escalation",
             "action_escalation",
-            _("Rencana aksi tertunggak di unit Anda: %(title)s", title=title),
-            _(
-                "Butir %(title)s (penanggung jawab %(owner)s) sudah lewat tenggat %(n)d hari "
-                "(%(date)s).",
-                title=title,
-                owner=owner_name,
-                n=days_over,
-                date=format_day(due),
-            )
+            heading % {"title": title},
+            body % {"title": title, "owner": owner_name, "n": days_over, "date": day(due)}
             + "\n"
-            + _(
-                "Yang perlu Anda lakukan: tanyakan kendalanya kepada penanggung jawab, lalu "
-                "minta progres terbaru dilaporkan, atau ubah tenggat butir ini bila memang perlu "
-                "disesuaikan."
-            ),
+            + todo,
             _item_url(item_id),
         )
 

@@ -14,36 +14,40 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
 from lms.aiuse.models import AiUse, Dpia, Risk, Status
 from lms.extensions import db
-from lms.i18n import format_day, to_wib, wib_today
+from lms.i18n import format_day, wib_today
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
 from lms.reminders.rules import (
-    DIGEST_SECTIONS,
+    DIGEST_TABLES,
     HR_SECTIONS,
     Due,
-    _heads_by_unit,
-    before_window,
-    escalation_head,
+    escalated_to,
+    escalation_table,
+    fresh,
     overdue_period,
     rule,
+    windows,
 )
+from lms.sql import concat, day_text, days_since, wib_days_since
 
 
 def _url(entry_id: int) -> str:
     return f"/ai/entries/{entry_id}"
 
 
-def _current():
-    """Entries still in use (not stopped) whose responsible person is active."""
+def _current(*columns):
+    """``columns`` of the entries still in use (not stopped) whose responsible person is
+    active."""
     return (
-        select(AiUse)
+        select(*columns)
+        .select_from(AiUse)
         .join(User, User.id == AiUse.responsible_id)
         .where(AiUse.status != Status.STOPPED.value, User.active.is_(True))
     )
@@ -57,8 +61,9 @@ def _dpia_missing():
     )
 
 
-def _waiting_days(entry: AiUse, today: date) -> int:
-    return (today - to_wib(entry.created_at).date()).days
+def _key(rule_name: str, person, *parts):
+    """``<rule>:u<person>:e<entry>...`` in SQL, as the reminders of the register are keyed."""
+    return concat(f"{rule_name}:u", person, ":e", AiUse.id, *parts)
 
 
 @rule(
@@ -67,35 +72,37 @@ def _waiting_days(entry: AiUse, today: date) -> int:
     _l("7 dan 1 hari sebelum tanggal tinjauan, kepada penanggung jawab pemanfaatan AI."),
 )
 def review_due(now: datetime) -> Iterator[Due]:
-    """A review coming due: to the entry's responsible person."""
+    """A review coming due: to the entry's responsible person (new keys only, one query per
+    window)."""
     today = wib_today(now)
-    thresholds = current_app.config["REMIND_ACTION_DAYS"]
-    horizon = today + timedelta(days=max(thresholds))
-    entries = db.session.scalars(
-        _current().where(AiUse.next_review_on >= today, AiUse.next_review_on <= horizon)
+    title = _("Tinjauan pemanfaatan AI: %(name)s")
+    body = _(
+        "Pemanfaatan AI %(name)s dijadwalkan ditinjau pada %(date)s (%(n)d hari lagi). "
+        "Periksa kembali jawaban, risiko, dan pengawasannya, lalu tetapkan tanggal "
+        "tinjauan berikutnya."
     )
-    for entry in entries:
-        days_left = (entry.next_review_on - today).days
-        window = before_window(days_left, thresholds)
-        if window is None:
-            continue
-        yield Due(
-            entry.responsible_id,
-            f"aiuse_review_due:u{entry.responsible_id}:e{entry.id}:"
-            f"r{entry.next_review_on:%Y%m%d}:d{window}",
-            "action",
-            "aiuse_review_due",
-            _("Tinjauan pemanfaatan AI: %(name)s", name=entry.name),
-            _(
-                "Pemanfaatan AI %(name)s dijadwalkan ditinjau pada %(date)s (%(n)d hari lagi). "
-                "Periksa kembali jawaban, risiko, dan pengawasannya, lalu tetapkan tanggal "
-                "tinjauan berikutnya.",
-                name=entry.name,
-                date=format_day(entry.next_review_on),
-                n=days_left,
-            ),
-            _url(entry.id),
-        )
+    for window, fewest, most in windows(current_app.config["REMIND_ACTION_DAYS"]):
+        key = _key(
+            "aiuse_review_due", AiUse.responsible_id,
+            ":r", day_text(AiUse.next_review_on), f":d{window}",
+        )  # fmt: skip
+        rows = db.session.execute(
+            _current(AiUse.id, AiUse.responsible_id, AiUse.name, AiUse.next_review_on, key).where(
+                AiUse.next_review_on >= today + timedelta(days=fewest),
+                AiUse.next_review_on <= today + timedelta(days=most),
+                fresh(key),
+            )
+        ).all()
+        for entry_id, person, name, review_on, found_key in rows:
+            yield Due(
+                person,
+                found_key,
+                "action",
+                "aiuse_review_due",
+                title % {"name": name},
+                body % {"name": name, "date": format_day(review_on), "n": (review_on - today).days},
+                _url(entry_id),
+            )
 
 
 @rule(
@@ -106,23 +113,30 @@ def review_due(now: datetime) -> Iterator[Due]:
 def review_overdue(now: datetime) -> Iterator[Due]:
     """A review past its date: weekly to the responsible person until a new date is set."""
     today = wib_today(now)
-    for entry in db.session.scalars(_current().where(AiUse.next_review_on < today)):
-        days_over = (today - entry.next_review_on).days
+    period = overdue_period(days_since(today, AiUse.next_review_on))
+    key = _key(
+        "aiuse_review_overdue", AiUse.responsible_id,
+        ":r", day_text(AiUse.next_review_on), ":p", period,
+    )  # fmt: skip
+    rows = db.session.execute(
+        _current(AiUse.id, AiUse.responsible_id, AiUse.name, AiUse.next_review_on, key).where(
+            AiUse.next_review_on < today, fresh(key)
+        )
+    ).all()
+    title = _("Tinjauan pemanfaatan AI terlewat: %(name)s")
+    body = _(
+        "Tinjauan pemanfaatan AI %(name)s sudah lewat %(n)d hari (%(date)s). Tinjau "
+        "sekarang dan tetapkan tanggal tinjauan berikutnya."
+    )
+    for entry_id, person, name, review_on, found_key in rows:
         yield Due(
-            entry.responsible_id,
-            f"aiuse_review_overdue:u{entry.responsible_id}:e{entry.id}:"
-            f"r{entry.next_review_on:%Y%m%d}:p{overdue_period(days_over)}",
+            person,
+            found_key,
             "action",
             "aiuse_review_overdue",
-            _("Tinjauan pemanfaatan AI terlewat: %(name)s", name=entry.name),
-            _(
-                "Tinjauan pemanfaatan AI %(name)s sudah lewat %(n)d hari (%(date)s). Tinjau "
-                "sekarang dan tetapkan tanggal tinjauan berikutnya.",
-                name=entry.name,
-                n=days_over,
-                date=format_day(entry.next_review_on),
-            ),
-            _url(entry.id),
+            title % {"name": name},
+            body % {"name": name, "n": (today - review_on).days, "date": format_day(review_on)},
+            _url(entry_id),
         )
 
 
@@ -134,21 +148,27 @@ def review_overdue(now: datetime) -> Iterator[Due]:
 def dpia_missing(now: datetime) -> Iterator[Due]:
     """A high-risk entry without a signed-off DPIA: weekly to the responsible person."""
     today = wib_today(now)
-    for entry in db.session.scalars(_current().where(_dpia_missing())):
-        period = max(_waiting_days(entry, today), 0) // 7
+    waiting = wib_days_since(today, AiUse.created_at)
+    period = case((waiting < 0, 0), else_=waiting) // 7
+    key = _key("aiuse_dpia_missing", AiUse.responsible_id, ":p", period)
+    rows = db.session.execute(
+        _current(AiUse.id, AiUse.responsible_id, AiUse.name, key).where(_dpia_missing(), fresh(key))
+    ).all()
+    title = _("DPIA belum lengkap: %(name)s")
+    body = _(
+        "Pemanfaatan AI %(name)s berisiko tinggi. Penilaian dampak pelindungan data "
+        "pribadi (DPIA) perlu diisi dan disetujui kepala unit sebelum statusnya boleh "
+        "berjalan (UU 27/2022 Pasal 34)."
+    )
+    for entry_id, person, name, found_key in rows:
         yield Due(
-            entry.responsible_id,
-            f"aiuse_dpia_missing:u{entry.responsible_id}:e{entry.id}:p{period}",
+            person,
+            found_key,
             "action",
             "aiuse_dpia_missing",
-            _("DPIA belum lengkap: %(name)s", name=entry.name),
-            _(
-                "Pemanfaatan AI %(name)s berisiko tinggi. Penilaian dampak pelindungan data "
-                "pribadi (DPIA) perlu diisi dan disetujui kepala unit sebelum statusnya boleh "
-                "berjalan (UU 27/2022 Pasal 34).",
-                name=entry.name,
-            ),
-            _url(entry.id) + "/dpia",
+            title % {"name": name},
+            body % {"name": name},
+            _url(entry_id) + "/dpia",
         )
 
 
@@ -161,83 +181,91 @@ def dpia_missing(now: datetime) -> Iterator[Due]:
     ),
 )
 def escalation(now: datetime) -> Iterator[Due]:
-    """Reviews overdue and DPIAs missing for more than the escalation delay: to the head."""
+    """Reviews overdue and DPIAs missing for more than the escalation delay: to the head (the
+    chain of heads joined in SQL, new keys only). A late review is what the head hears of
+    when both apply."""
     today = wib_today(now)
     after = current_app.config["ESCALATE_HEAD_DAYS"]
     cutoff = today - timedelta(days=after)
-    heads = _heads_by_unit()
+    chain = escalation_table()
+    head, _seat = escalated_to(chain, AiUse.responsible_id)
     late_review = and_(AiUse.next_review_on.is_not(None), AiUse.next_review_on < cutoff)
-    entries = db.session.execute(
-        _current()
-        .where(or_(late_review, _dpia_missing()))
-        .add_columns(User.full_name, late_review.label("late_review"))
-    ).all()
-    for entry, owner, is_late in entries:
-        head = escalation_head(entry.unit_id, entry.responsible_id, heads)
-        if head is None:
-            continue
-        if is_late:
-            days = (today - entry.next_review_on).days
-            kind, reason = (
-                "r",
-                _("tinjauannya terlewat %(n)d hari (%(date)s)", n=days,
-                  date=format_day(entry.next_review_on)),
-            )  # fmt: skip
-        else:
-            days = _waiting_days(entry, today)
-            if days <= after:
-                continue
-            kind, reason = "d", _("berisiko tinggi dan belum memiliki DPIA yang disetujui")
-        yield Due(
+    waiting = wib_days_since(today, AiUse.created_at)
+    days = case((late_review, days_since(today, AiUse.next_review_on)), else_=waiting)
+    kind = case((late_review, literal("r")), else_=literal("d"))
+    key = _key("aiuse_escalation", head, ":", kind, ":p", overdue_period(days))
+    rows = db.session.execute(
+        _current(
+            AiUse.id,
+            AiUse.name,
+            AiUse.next_review_on,
+            User.full_name,
+            late_review,
+            days,
             head,
-            f"aiuse_escalation:u{head}:e{entry.id}:{kind}:p{overdue_period(days)}",
+            key,
+        )
+        .join(chain, chain.c.unit_id == AiUse.unit_id)
+        .where(
+            head.is_not(None),
+            or_(late_review, and_(_dpia_missing(), waiting > after)),
+            fresh(key),
+        )
+    ).all()
+    title = _("Registri AI unit Anda perlu perhatian: %(name)s")
+    body = _("Pemanfaatan AI %(name)s (penanggung jawab %(owner)s) %(reason)s.")
+    late = _("tinjauannya terlewat %(n)d hari (%(date)s)")
+    no_dpia = _("berisiko tinggi dan belum memiliki DPIA yang disetujui")
+    todo = _(
+        "Yang perlu Anda lakukan: minta penanggung jawab menyelesaikannya, atau ubah "
+        "statusnya bila pemanfaatan ini sudah dihentikan."
+    )
+    for entry_id, name, review_on, owner, is_late, n, head_id, found_key in rows:
+        reason = late % {"n": n, "date": format_day(review_on)} if is_late else no_dpia
+        yield Due(
+            head_id,
+            found_key,
             "escalation",
             "aiuse_escalation",
-            _("Registri AI unit Anda perlu perhatian: %(name)s", name=entry.name),
-            _(
-                "Pemanfaatan AI %(name)s (penanggung jawab %(owner)s) %(reason)s.",
-                name=entry.name,
-                owner=owner,
-                reason=reason,
-            )
-            + "\n"
-            + _(
-                "Yang perlu Anda lakukan: minta penanggung jawab menyelesaikannya, atau ubah "
-                "statusnya bila pemanfaatan ini sudah dihentikan."
-            ),
-            _url(entry.id),
+            title % {"name": name},
+            body % {"name": name, "owner": owner, "reason": reason} + "\n" + todo,
+            _url(entry_id),
         )
 
 
-def unit_register_figures(unit: Unit, today: date) -> dict:
-    """A line for the head's weekly digest: the unit's register (sub-units rolled up), when it
-    has entries in use: one grouped query."""
-    row = db.session.execute(
+def unit_register_table(units: list[Unit], today: date) -> dict[int, dict]:
+    """A line for each of ``units``' heads' weekly digest: the unit's register (sub-units
+    rolled up), when it has entries in use. One grouped query for all of them, rolled up along
+    the units' paths in Python."""
+    rows = db.session.execute(
         select(
+            Unit.path,
             func.count(AiUse.id),
             func.count(AiUse.id).filter(_dpia_missing()),
             func.count(AiUse.id).filter(AiUse.next_review_on < today),
         )
         .join(Unit, Unit.id == AiUse.unit_id)
-        .where(
-            Unit.path.startswith(unit.path, autoescape=True),
-            AiUse.status != Status.STOPPED.value,
-        )
-    ).one()
-    total, missing, late = row
-    if not total:
-        return {}
+        .where(AiUse.status != Status.STOPPED.value)
+        .group_by(Unit.path)
+    ).all()
+    wanted = {u.id: u for u in units}
+    figures: dict[int, list[int]] = {}
+    for path, *counts in rows:
+        for unit_id in {int(p) for p in path.strip("/").split("/") if p} & wanted.keys():
+            summed = figures.setdefault(unit_id, [0, 0, 0])
+            summed[:] = [a + b for a, b in zip(summed, counts, strict=True)]
     line = _(
         "Registri AI: %(total)d pemanfaatan, %(missing)d berisiko tinggi tanpa DPIA yang "
-        "disetujui, %(late)d tinjauan terlewat",
-        total=total,
-        missing=missing,
-        late=late,
+        "disetujui, %(late)d tinjauan terlewat"
     )
-    return {"lines": [line]}
+    return {
+        unit_id: {"lines": [line % {"total": total, "missing": missing, "late": late}]}
+        for unit_id, (total, missing, late) in figures.items()
+        if total
+    }
 
 
-DIGEST_SECTIONS.append(unit_register_figures)
+DIGEST_TABLES.append(unit_register_table)  # after the action plans' line, as before
 
 
 def hr_lines(now: datetime) -> list[str]:
@@ -259,7 +287,7 @@ def hr_lines(now: datetime) -> list[str]:
         .select_from(AiUse)
         .join(Unit, Unit.id == AiUse.unit_id)
         .join(opd, and_(opd.parent_id.is_(None), Unit.path.startswith(opd.path)))
-        .where(AiUse.id.in_(_current().with_only_columns(AiUse.id)), or_(late_review, old_dpia))
+        .where(AiUse.id.in_(_current(AiUse.id)), or_(late_review, old_dpia))
         .group_by(opd.name)
         .order_by(opd.name)
     ).all()

@@ -134,32 +134,64 @@ def owed_courses(people: Select | None = None) -> Select:
     )
 
 
-def _insert_missing(owed: Select, now: datetime) -> int:
-    """Enrol each (user_id, course_id, source) of ``owed`` not enrolled yet: one INSERT."""
+def _insert_missing(owed: Select, deadlines: Select | None, now: datetime) -> int:
+    """Enrol each (user_id, course_id, source, deadline) of ``owed`` not enrolled yet, with the
+    deadline it is owed by: one INSERT, so :func:`_set_deadlines` has nothing left to write on
+    the new rows. ``deadlines`` (user_id, course_id, deadline), when given, supplies that
+    deadline instead of ``owed``'s own (which then covers only some assignments of a course).
+    """
     cov = owed.subquery("cov")
     enrolled = exists().where(
         Enrollment.user_id == cov.c.user_id, Enrollment.course_id == cov.c.course_id
     )
-    missing = (
-        select(
+    if deadlines is None:
+        missing = select(
             cov.c.user_id,
             cov.c.course_id,
             cov.c.source,
             literal(now),
             literal(0),
+            func.min(cov.c.deadline),
+        ).group_by(cov.c.user_id, cov.c.course_id, cov.c.source)
+    else:
+        owed_by = deadlines.subquery("owed_by")
+        missing = (
+            select(
+                cov.c.user_id,
+                cov.c.course_id,
+                cov.c.source,
+                literal(now),
+                literal(0),
+                owed_by.c.deadline,
+            )
+            .outerjoin(
+                owed_by,
+                (owed_by.c.user_id == cov.c.user_id) & (owed_by.c.course_id == cov.c.course_id),
+            )
+            .distinct()
         )
-        .where(~enrolled)
-        .distinct()
-    )
     dialect = db.session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     statement = (
         module.insert(Enrollment)
-        .from_select(["user_id", "course_id", "source", "enrolled_at", "jp_earned"], missing)
+        .from_select(
+            ["user_id", "course_id", "source", "enrolled_at", "jp_earned", "deadline"],
+            missing.where(~enrolled),
+        )
         .on_conflict_do_nothing()
     )
     # Counted from RETURNING: psycopg reports no rowcount for INSERT ... SELECT here.
     return len(db.session.scalars(statement.returning(Enrollment.id)).all())
+
+
+def _owed_deadlines(course_ids: Select | None, people: Select | None) -> Select:
+    """(user_id, course_id, deadline): the earliest deadline each person owes each course by
+    (of the courses ``course_ids`` selects, when given)."""
+    owed = owed_courses(people).subquery("owed")
+    wanted = select(owed.c.user_id, owed.c.course_id, func.min(owed.c.deadline).label("deadline"))
+    if course_ids is not None:
+        wanted = wanted.where(owed.c.course_id.in_(course_ids))
+    return wanted.group_by(owed.c.user_id, owed.c.course_id)
 
 
 def _set_deadlines(course_ids: Select | None, people: Select | None = None) -> None:
@@ -170,11 +202,7 @@ def _set_deadlines(course_ids: Select | None, people: Select | None = None) -> N
     the enrolments of some courses (every assignment of a course counts towards its deadline),
     ``people`` to the enrolments of some people (a select of user ids).
     """
-    owed = owed_courses(people).subquery("owed")
-    wanted = select(owed.c.user_id, owed.c.course_id, func.min(owed.c.deadline).label("deadline"))
-    if course_ids is not None:
-        wanted = wanted.where(owed.c.course_id.in_(course_ids))
-    wanted = wanted.group_by(owed.c.user_id, owed.c.course_id).subquery("wanted")
+    wanted = _owed_deadlines(course_ids, people).subquery("wanted")
     current = aliased(Enrollment, name="current")
     changed = (
         select(current.id, wanted.c.deadline)
@@ -214,16 +242,23 @@ def apply_assignments(
     """
     ids = select(Assignment.id).where(Assignment.id.in_(only)) if only is not None else None
     cov = coverage(ids, people).subquery("c")
-    owed = select(cov.c.user_id, cov.c.course_id, literal("assigned").label("source"))
-    courses = None
+    owed = select(
+        cov.c.user_id, cov.c.course_id, literal("assigned").label("source"), cov.c.deadline
+    )
+    courses = deadlines = None
     if only is None:
         everyone = mandatory_for_everyone(people).subquery("m")
         owed = union_all(
-            owed, select(everyone.c.user_id, everyone.c.course_id, literal("mandatory"))
+            owed,
+            select(
+                everyone.c.user_id, everyone.c.course_id, literal("mandatory"), everyone.c.deadline
+            ),
         )
     else:
+        # The new assignments' people may owe the course by an earlier one's deadline.
         courses = select(Assignment.course_id).where(Assignment.id.in_(only))
-    made = _insert_missing(owed, now)
+        deadlines = _owed_deadlines(courses, people)
+    made = _insert_missing(owed, deadlines, now)
     _set_deadlines(courses, people)
     db.session.flush()
     return made

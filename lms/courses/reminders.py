@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import exists, func, select
@@ -59,7 +60,9 @@ def _learners():
 class Obligation:
     """A mandatory course owed by a set of people by a deadline."""
 
-    course: Course
+    #: The course's id, slug and title (a plain row: committing a batch of reminders does
+    #: not expire it, so no rule reloads it).
+    course: object
     deadline: date | None
     assigned_on: date
     people: object  # a select of user ids
@@ -86,15 +89,19 @@ def obligations() -> list[Obligation]:
     ).all()
     courses = {
         c.id: c
-        for c in db.session.scalars(select(Course).where(Course.id.in_({g[0] for g in groups})))
+        for c in db.session.execute(
+            select(Course.id, Course.slug, Course.title).where(
+                Course.id.in_({g[0] for g in groups})
+            )
+        )
     }
     for course_id, deadline, first_at in groups:
         people = select(assigned.c.user_id).where(
             assigned.c.course_id == course_id, assigned.c.deadline == deadline
         )
         found.append(Obligation(courses[course_id], deadline, to_wib(first_at).date(), people))
-    mandatory = db.session.scalars(
-        select(Course).where(
+    mandatory = db.session.execute(
+        select(Course.id, Course.slug, Course.title, Course.deadline, Course.created_at).where(
             Course.retired_at.is_(None),
             Course.mandatory.is_(True),
             Course.deadline.is_not(None),
@@ -122,7 +129,7 @@ def _not_completed(obligation: Obligation):
     return _owing(obligation, User.id)
 
 
-def _course_url(course: Course) -> str:
+def _course_url(course) -> str:
     return f"/courses/{course.slug}"
 
 
@@ -134,10 +141,11 @@ def _when(deadline: date, today: date) -> str:
 
 
 def _batch(ob: Obligation, name: str, suffix: str, title: str, body: str, done=None) -> Batch:
-    """The people of ``ob`` not done, keyed ``<name>:u<id>:c<course><suffix>``, new keys only."""
+    """The people of ``ob`` not done, keyed ``<name>:u<id>:c<course><suffix>`` (the engine leaves
+    out the keys that exist)."""
     key = concat(f"{name}:u", User.id, f":c{ob.course.id}{suffix}")
     people = _owing(ob, User.id, key, **({"done": done} if done is not None else {}))
-    return Batch(people.where(fresh(key)), "course", name, title, body, _course_url(ob.course))
+    return Batch(people, "course", name, title, body, _course_url(ob.course))
 
 
 @rule(
@@ -231,7 +239,14 @@ def course_stalled(now: datetime) -> Iterator[Due]:
         wib_day_text(Enrollment.last_activity_at),
     )
     rows = db.session.execute(
-        select(Enrollment.user_id, key, Enrollment.last_activity_at, Enrollment.deadline, Course)
+        select(
+            Enrollment.user_id,
+            key,
+            Enrollment.last_activity_at,
+            Enrollment.deadline,
+            Course.slug,
+            Course.title,
+        )
         .join(Course, Course.id == Enrollment.course_id)
         .join(User, User.id == Enrollment.user_id)
         .where(
@@ -242,24 +257,27 @@ def course_stalled(now: datetime) -> Iterator[Due]:
             Enrollment.last_activity_at <= now - timedelta(days=days),
             fresh(key),
         )
+    ).all()
+    # The words once per rule, filled per row (thousands of rows: no lookup per row).
+    title = _("Lanjutkan kursus %(title)s")
+    body = _(
+        "Sudah %(n)d hari tidak ada kemajuan pada kursus %(title)s. "
+        "Lanjutkan dari materi terakhir Anda."
     )
-    for user_id, found_key, last, deadline, course in rows:
-        body = _(
-            "Sudah %(n)d hari tidak ada kemajuan pada kursus %(title)s. "
-            "Lanjutkan dari materi terakhir Anda.",
-            n=(now - last).days,
-            title=course.title,
-        )
+    due_on = _("Tenggatnya %(when)s.")
+    when = cache(lambda deadline: _when(deadline, today))
+    for user_id, found_key, last, deadline, slug, course_title in rows:
+        text = body % {"n": (now - last).days, "title": course_title}
         if deadline is not None and deadline >= today:
-            body += " " + _("Tenggatnya %(when)s.", when=_when(deadline, today))
+            text += " " + due_on % {"when": when(deadline)}
         yield Due(
             user_id,
             found_key,
             "course",
             "course_stalled",
-            _("Lanjutkan kursus %(title)s", title=course.title),
-            body,
-            _course_url(course),
+            title % {"title": course_title},
+            text,
+            f"/courses/{slug}",
         )
 
 

@@ -56,6 +56,10 @@ def _previous_digests(heads: list[int]) -> dict[int, dict | None]:
     )
 
 
+def _exists(key: str) -> bool:
+    return bool(db.session.scalar(select(exists().where(Notification.key == key))))
+
+
 def digest_due(now: datetime) -> bool:
     """Whether this week's digest time (Monday 07.00 WIB by default) has come."""
     local = to_wib(now)
@@ -156,11 +160,14 @@ def hr_digest(now: datetime) -> Iterator[Due]:
     """Weekly, for HR: what is overdue more than 30 days across the province."""
     if not digest_due(now):
         return
+    week = iso_week(wib_today(now))
+    hr_people = [hr for hr in people_with_role(Role.HR) if not _exists(f"hr_digest:u{hr}:{week}")]
+    if not hr_people:
+        return  # this week's digest went out already: nothing to count
     lines = [line for section in HR_SECTIONS for line in section(now)]
     if not lines:
         return
-    week = iso_week(wib_today(now))
-    for hr in people_with_role(Role.HR):
+    for hr in hr_people:
         yield Due(
             hr,
             f"hr_digest:u{hr}:{week}",
@@ -192,14 +199,7 @@ def hr_summary(now: datetime) -> Iterator[Due]:
     ):
         return
     month = f"{local:%Y-%m}"
-    hr_people = [
-        hr
-        for hr in people_with_role(Role.HR)
-        if db.session.scalar(
-            select(exists().where(Notification.key == f"hr_summary:u{hr}:{month}"))
-        )
-        is False
-    ]
+    hr_people = [hr for hr in people_with_role(Role.HR) if not _exists(f"hr_summary:u{hr}:{month}")]
     if not hr_people:
         return  # this month's summary went out already: nothing to count
     first = local.date().replace(day=1)

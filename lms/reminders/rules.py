@@ -3,8 +3,9 @@
 Each feature keeps its rules in ``lms/<feature>/reminders.py`` and registers them with
 :func:`rule`. A rule finds its candidates set-based in SQL and leaves out, in that same query,
 the keys that exist already (:func:`fresh`): a run with nothing new reads and writes almost
-nothing. It yields either :class:`Batch` (the same words for everyone a select finds: created by
-one ``INSERT ... SELECT``) or :class:`Due` (words per row: rendered in Python, for new rows only).
+nothing. It yields either :class:`Batch` (the same words for everyone a select finds: all of a
+rule's batches are created by one ``INSERT ... SELECT``, which leaves out existing keys itself)
+or :class:`Due` (words per row: rendered in Python, for new rows only).
 
 The key (person, rule, subject, period) decides whether a reminder already exists. Periods are
 windows, not single days, so a run that was missed (the server was down at 07.00) still sends
@@ -21,11 +22,12 @@ from datetime import date, datetime
 from functools import wraps
 
 from flask import current_app
-from sqlalchemy import Integer, Select, case, column, exists, func, select, values
+from sqlalchemy import Select, case, exists, func, select
 
 from lms.extensions import db
 from lms.org.models import Unit
 from lms.reminders.models import Notification
+from lms.sql import int_table
 
 
 @dataclass
@@ -45,7 +47,8 @@ class Batch:
     """One reminder with the same words for each row of ``people``.
 
     ``people`` selects two columns, the person's id and the key (built in SQL with
-    :func:`lms.sql.concat`), and already leaves out existing keys (:func:`fresh`).
+    :func:`lms.sql.concat`). The engine leaves out the keys that exist already, once for all of
+    a rule's batches (:func:`lms.reminders.services.record_batches`).
     """
 
     people: Select
@@ -167,11 +170,12 @@ def iso_week(day: date) -> str:
 # -- escalation along the chain ----------------------------------------------------------------
 
 
-def _heads_by_unit(seats: dict[int, int] | None = None) -> dict[int, int]:
+def heads_by_unit(seats: dict[int, int] | None = None) -> dict[int, int]:
     """For each unit, who receives escalations: its head, or the nearest head above it.
 
     ``seats``, when given, is filled with the unit each of those heads heads (whose report
-    lists the person), for the link of an escalation.
+    lists the person), for the link of an escalation. Rules join :func:`escalation_table`
+    instead, in SQL.
     """
     units = db.session.execute(select(Unit.id, Unit.parent_id, Unit.head_id)).all()
     parent = {u: p for u, p, _ in units}
@@ -189,29 +193,13 @@ def _heads_by_unit(seats: dict[int, int] | None = None) -> dict[int, int]:
     return resolved
 
 
-def escalation_head(unit_id: int | None, person_id: int, heads: dict[int, int]) -> int | None:
-    """The head a person's overdue work goes to; a head's own work goes one level up."""
-    unit_id = escalation_unit(unit_id, person_id, heads)
-    return heads.get(unit_id) if unit_id is not None else None
-
-
-def escalation_unit(unit_id: int | None, person_id: int, heads: dict[int, int]) -> int | None:
-    """The unit whose head hears of a person's overdue work: the person's own unit, or its
-    parent when the person is that head."""
-    if unit_id not in heads:
-        return None  # nobody heads the unit or any unit above it
-    if heads[unit_id] == person_id:
-        unit = db.session.get(Unit, unit_id)
-        return unit.parent_id if unit and unit.parent_id in heads else None
-    return unit_id
-
-
 def escalation_table():
     """The escalation chain as a table for SQL: per unit, its head, the head one level up (who
     hears of the head's own work) and the unit each of them heads (for the report link).
 
     Columns ``unit_id, head_id, seat_id, up_head_id, up_seat_id``; computed once per run from
-    the unit tree, then joined in the rules' queries (:func:`escalated_to`).
+    the unit tree, then joined in the rules' queries (:func:`escalated_to`); sent in a fixed
+    number of parameters, however many units there are (:func:`lms.sql.int_table`).
     """
     return _escalation_table()
 
@@ -219,17 +207,15 @@ def escalation_table():
 @once_per_run
 def _escalation_table():
     seats: dict[int, int] = {}
-    heads = _heads_by_unit(seats)
+    heads = heads_by_unit(seats)
     parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
     rows = []
     for unit, head in heads.items():
         up = parents.get(unit)
         # 0 stands for "nobody above": a NULL would leave PostgreSQL to guess the column's type
         rows.append((unit, head, seats[unit], heads.get(up, 0), seats.get(up, 0)))
-    names = ("unit_id", "head_id", "seat_id", "up_head_id", "up_seat_id")
-    cols = [column(n, Integer) for n in names]
-    rows = rows or [(0, 0, 0, 0, 0)]
-    return values(*cols, name="chain").data(rows).cte("chain")
+    names = ["unit_id", "head_id", "seat_id", "up_head_id", "up_seat_id"]
+    return int_table("chain", names, rows or [(0, 0, 0, 0, 0)])
 
 
 def escalated_to(chain, person) -> tuple[object, object]:

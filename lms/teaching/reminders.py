@@ -20,7 +20,8 @@ from lms.i18n import lazy_gettext as _l
 from lms.i18n import wib_today
 from lms.quiz import services as quiz
 from lms.quiz.models import Attempt, AttemptQuestion, Question
-from lms.reminders.rules import Due, iso_week, rule
+from lms.reminders.rules import Due, fresh, iso_week, rule
+from lms.sql import concat
 from lms.teaching.models import CourseInstructor
 
 RULE = "essay_waiting"
@@ -35,8 +36,11 @@ RULE = "essay_waiting"
     ),
 )
 def essays_waiting(now: datetime) -> Iterator[Due]:
-    """Per instructor and course: how many essays have waited too long (one grouped query)."""
+    """Per instructor and course: how many essays have waited too long (one grouped query,
+    this week's keys that exist already left out in it)."""
     cutoff = now - timedelta(days=current_app.config["GRADING_REMIND_DAYS"])
+    week = iso_week(wib_today(now))
+    key = concat(f"{RULE}:", Attempt.course_id, f":{week}")  # as ``key`` below
     counts = db.session.execute(
         select(User.id, Attempt.course_id, func.count(AttemptQuestion.id))
         .select_from(AttemptQuestion)
@@ -51,6 +55,7 @@ def essays_waiting(now: datetime) -> Iterator[Due]:
             Question.type == "essay",
             AttemptQuestion.fraction.is_(None),
             User.active.is_(True),
+            fresh(key),
         )
         .group_by(User.id, Attempt.course_id)
     ).all()
@@ -62,7 +67,6 @@ def essays_waiting(now: datetime) -> Iterator[Due]:
         for c in db.session.scalars(select(Course).where(Course.id.in_({r[1] for r in counts})))
     }
     rows = [(people[uid], courses[cid], n) for uid, cid, n in counts]
-    week = iso_week(wib_today(now))
     for teacher, course, count in rows:
         with force_locale(teacher.locale or "id"):
             title = _("Esai menunggu penilaian: %(course)s", course=course.title)
