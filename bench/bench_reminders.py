@@ -4,11 +4,14 @@ Seeds 1,000 units (3 levels, each with a head), 100,000 active learners with ema
 courses whose deadline is 7 days away (30% of people already finished one of them) and 20,000
 action items due around today, into a fresh SQLite database, or into PostgreSQL when
 ``LMS_BENCH_DATABASE_URL`` is set (its ``public`` schema is DROPPED: use a throw-away database).
-Then it times ``run_rules`` (every rule: notifications plus queued emails, no SMTP) twice: the
-first run creates the reminders, the second must create none. Each run is also split in its two
-parts: the steps before the rules (``BEFORE_RUN``: the daily assignments pass, which enrols the
-people mandatory courses cover) and the rules themselves. Target (issue 16): first run < 10 s,
-a run with nothing new < 2 s, on SQLite and PostgreSQL.
+Then it runs ``run_rules`` as the daily job does (the steps before the rules, i.e. the daily
+assignments pass, which enrols the people mandatory courses cover, then every rule:
+notifications plus queued emails, no SMTP) twice: the first run creates the reminders, the
+second must create none. For each run it prints the wall time, the load average, this
+process's CPU time and, for a PostgreSQL on this machine, the CPU time of its backends and the
+WAL written (on a shared machine CPU time, not wall time, tells whether a change did less
+work), the number of SQL statements, and the time per step and rule. Target (issue 16): first
+run < 10 s, a run with nothing new < 2 s, on SQLite and PostgreSQL.
 
     python bench/bench_reminders.py [--people 100000] [--units 1000] [--items 20000]
 """
@@ -171,6 +174,56 @@ def analyze() -> None:
     db.session.commit()
 
 
+def count_statements(engine) -> list[str]:
+    """A list that receives every SQL statement the engine runs (cleared by the caller)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_conn, _cursor, statement, _params, _context, _many):
+        seen.append(statement)
+
+    return seen
+
+
+def wal_position() -> int | None:
+    """PostgreSQL: the write-ahead log's position in bytes (the difference is what a run wrote)."""
+    from sqlalchemy import text
+
+    from lms.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    lsn = db.session.scalar(text("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn"))
+    db.session.commit()
+    return int(lsn)
+
+
+def server_cpu() -> float | None:
+    """PostgreSQL on this machine: CPU seconds its backends serving this database have used
+    (from /proc; None elsewhere). With other work sharing the CPU this, not the wall time, tells
+    whether a change made the database do less."""
+    from sqlalchemy import text
+
+    from lms.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    pids = db.session.scalars(
+        text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    ).all()
+    db.session.commit()
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            return None
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
@@ -182,9 +235,8 @@ def main() -> None:
     from lms import create_app
     from lms.extensions import db
     from lms.reminders.models import Notification, OutboxMessage
-    from lms.reminders.rules import BEFORE_RUN, RULES
+    from lms.reminders.rules import BEFORE_RUN
     from lms.reminders.services import run_rules
-    from lms.sql import retry_when_locked
 
     workdir = Path(tempfile.mkdtemp(prefix="sinau-bench-"))
     url = os.environ.get("LMS_BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.sqlite"
@@ -207,19 +259,32 @@ def main() -> None:
         )
         analyze()
         now = datetime(2026, 12, 7, 0, 30)  # 07.30 WIB
+        statements = count_statements(db.engine)
         for label in ("first run", "second run"):
-            started = time.perf_counter()
-            steps = {
-                name: retry_when_locked(lambda fn=fn: fn(now)) for name, fn in BEFORE_RUN.items()
-            }
-            before = time.perf_counter() - started
-            counts = run_rules(now, set(RULES))
-            elapsed = time.perf_counter() - started
-            made = sum(counts.values())
+            timings: dict[str, tuple[float, float]] = {}
+            statements.clear()
+            served, wal = server_cpu(), wal_position()
+            cpu, started = time.process_time(), time.perf_counter()
+            counts = run_rules(now, timings=timings)
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            if served is not None and (after := server_cpu()) is not None:
+                cpu_text = (
+                    f"CPU: this process {cpu:.1f} s, PostgreSQL {after - served:.1f} s; "
+                    f"WAL {(wal_position() - wal) / 2**20:,.0f} MiB"
+                )
+            else:
+                cpu_text = f"this process's CPU {cpu:.1f} s"
+            before = sum(timings[name][0] for name in BEFORE_RUN)
+            made = sum(n for name, n in counts.items() if name not in BEFORE_RUN)
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
             print(
-                f"{label}: {elapsed:.1f} s ({before:.1f} s before the rules {steps}, "
-                f"{elapsed - before:.1f} s the rules), {made:,} reminders created: {counts}"
+                f"{label} (load average {load}): {elapsed:.1f} s ({cpu_text}, {len(statements):,} "
+                f"SQL statements): {before:.1f} s before the rules, {elapsed - before:.1f} s the "
+                f"rules; {made:,} reminders created"
             )
+            print(f"    {'step or rule':<24} {'wall':>8} {'CPU here':>9} {'created':>9}")
+            for name, (wall, here) in sorted(timings.items(), key=lambda item: -item[1][0]):
+                print(f"    {name:<24} {wall:6.2f} s {here:7.2f} s {counts.get(name, 0):>9,}")
             analyze()
         total = db.session.scalar(select(func.count(Notification.id)))
         queued = db.session.scalar(select(func.count(OutboxMessage.id)))
