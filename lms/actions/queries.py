@@ -3,10 +3,11 @@ the overdue count, and which units a person may see."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased, raiseload, selectinload
 
 from lms.accounts.models import User
@@ -80,6 +81,29 @@ class MyPanel:
     items: list[ActionItem]
 
 
+@functools.cache
+def _panel_statement() -> Select:
+    """:func:`my_panel`'s statement, built once per process (bound: user_id, today, soon,
+    limit): the dashboard runs it on every visit."""
+    user_id, today, soon = bindparam("user_id"), bindparam("today"), bindparam("soon")
+    co_owned = select(action_item_co_owners.c.item_id).where(
+        action_item_co_owners.c.user_id == user_id
+    )
+    due_soon = and_(ActionItem.due_date >= today, ActionItem.due_date <= soon)
+    return (
+        select(
+            ActionItem,
+            func.count(ActionItem.id).over(),
+            func.sum(case((ActionItem.due_date < today, 1), else_=0)).over(),
+            func.sum(case((due_soon, 1), else_=0)).over(),
+        )
+        .where(or_(ActionItem.owner_id == user_id, ActionItem.id.in_(co_owned)), open_clause())
+        .order_by(ActionItem.due_date, ActionItem.id)
+        .limit(bindparam("limit"))
+        .options(raiseload("*"))
+    )
+
+
 def my_panel(user: User, today: date, days: int = 14, limit: int = 5) -> MyPanel | None:
     """What the dashboard shows a person about their own open items (None if they own none).
 
@@ -88,18 +112,8 @@ def my_panel(user: User, today: date, days: int = 14, limit: int = 5) -> MyPanel
     first ``limit`` rows hold the first ``limit`` of them. Nothing else loads (raiseload).
     """
     soon = today + timedelta(days=days)
-    due_soon = and_(ActionItem.due_date >= today, ActionItem.due_date <= soon)
     rows = db.session.execute(
-        select(
-            ActionItem,
-            func.count(ActionItem.id).over(),
-            func.sum(case((ActionItem.due_date < today, 1), else_=0)).over(),
-            func.sum(case((due_soon, 1), else_=0)).over(),
-        )
-        .where(owned_filter(user), open_clause())
-        .order_by(ActionItem.due_date, ActionItem.id)
-        .limit(limit)
-        .options(raiseload("*"))
+        _panel_statement(), {"user_id": user.id, "today": today, "soon": soon, "limit": limit}
     ).all()
     if not rows:
         return None

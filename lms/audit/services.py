@@ -10,6 +10,7 @@ The event is written in the same transaction as the change it records, as before
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, Update, bindparam, func, select, update
 
 from lms.audit.models import GENESIS, AuditChainHead, AuditEvent
 from lms.extensions import db
@@ -58,10 +59,24 @@ def event_hash(prev_hash: str, content: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
 
 
+@functools.cache
+def _head_statements() -> tuple[Update, Select, Update]:
+    """Lock the head, read it, move it on (bound: new_seq, new_hash): built once per process,
+    as every audited action (each sign-in among them) runs all three."""
+    head = AuditChainHead.__table__
+    return (
+        update(head).where(head.c.id == HEAD_ID).values(seq=head.c.seq),
+        select(head.c.seq, head.c.hash).where(head.c.id == HEAD_ID),
+        update(head)
+        .where(head.c.id == HEAD_ID)
+        .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")),
+    )
+
+
 def _lock_head() -> tuple[int, str]:
     """Lock the chain head and return its (seq, hash); create it when missing."""
     head = AuditChainHead.__table__
-    lock = update(head).where(head.c.id == HEAD_ID).values(seq=head.c.seq)
+    lock, read, _move = _head_statements()
     if not db.session.execute(lock).rowcount:
         # A database built without the migration (or emptied): continue after the last event.
         # Writers racing here all try the insert; one wins, the others wait for it, then lock.
@@ -71,7 +86,7 @@ def _lock_head() -> tuple[int, str]:
         seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS)
         db.session.execute(insert_or_ignore(head).values(id=HEAD_ID, seq=seq, hash=last_hash))
         db.session.execute(lock)
-    row = db.session.execute(select(head.c.seq, head.c.hash).where(head.c.id == HEAD_ID)).one()
+    row = db.session.execute(read).one()
     return row.seq, row.hash
 
 
@@ -108,8 +123,7 @@ def record(
         hash=digest,
     )
     db.session.add(event)
-    head = AuditChainHead.__table__
-    db.session.execute(update(head).where(head.c.id == HEAD_ID).values(seq=seq, hash=digest))
+    db.session.execute(_head_statements()[2], {"new_seq": seq, "new_hash": digest})
     db.session.flush()
     return event
 

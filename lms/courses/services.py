@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import func, select, update
 
 from lms.accounts.models import User
 from lms.audit.services import record
@@ -416,49 +416,3 @@ def jp_by_year(user_id: int) -> dict[int, int]:
         .group_by(year)
     ).all()
     return {int(y): int(jp or 0) for y, jp in rows}
-
-
-def learning_summary(user: User, now: datetime | None = None) -> dict:
-    """The dashboard's learning panel in one statement: JP by the person's rule
-    (:func:`lms.courses.jp.standing`), counts, the nearest open deadline."""
-    today = wib_today(now)
-    start, end = jp.current_period(user, today)
-    completed_ids = select(Enrollment.course_id).where(
-        Enrollment.user_id == user.id, Enrollment.completed_at.is_not(None)
-    )
-    nearest = (
-        select(Course.id)
-        .where(
-            Course.retired_at.is_(None),
-            Course.mandatory.is_(True),
-            Course.deadline.is_not(None),
-            Course.id.not_in(completed_ids),
-        )
-        .order_by(Course.deadline)
-        .limit(1)
-        .scalar_subquery()
-    )
-    in_period = and_(Enrollment.completed_on >= start, Enrollment.completed_on < end)
-    counts = (
-        select(
-            func.count(Enrollment.id).label("enrolled"),
-            func.count(Enrollment.completed_at).label("completed"),
-            func.coalesce(func.sum(case((in_period, Enrollment.jp_earned), else_=0)), 0).label(
-                "earned"
-            ),
-        )
-        .where(Enrollment.user_id == user.id)
-        .subquery()
-    )
-    enrolled, completed, earned, next_deadline = db.session.execute(
-        select(counts.c.enrolled, counts.c.completed, counts.c.earned, Course)
-        .select_from(counts)
-        .outerjoin(Course, Course.id == nearest)
-    ).one()
-    return {
-        "year": today.year,
-        "standing": jp.standing(user, today, earned=int(earned or 0)),
-        "in_progress": enrolled - completed,
-        "completed": completed,
-        "next_deadline": next_deadline,
-    }

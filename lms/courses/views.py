@@ -19,8 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, raiseload
+from sqlalchemy import select
 
 from lms.audit.services import record
 from lms.courses import jp, pages, services
@@ -40,8 +39,6 @@ from lms.quiz import services as quiz
 
 bp = Blueprint("courses", __name__, template_folder="templates")
 
-JP_FILTERS = {"1-2": (1, 2), "3-4": (3, 4), "5+": (5, 1000)}
-
 
 def _course(slug: str) -> Course:
     return services.live_course(slug) or abort(404)
@@ -56,30 +53,8 @@ def catalogue():
     level = request.args.get("level", "")
     mandatory = request.args.get("mandatory", "")
     jp = request.args.get("jp", "")
-    query = select(Course).where(Course.retired_at.is_(None))
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(
-            or_(db.func.lower(Course.title).like(like), db.func.lower(Course.summary).like(like))
-        )
-    if level:
-        query = query.where(Course.level == level)
-    if mandatory in ("1", "0"):
-        query = query.where(Course.mandatory.is_(mandatory == "1"))
-    if jp in JP_FILTERS:
-        low, high = JP_FILTERS[jp]
-        query = query.where(and_(Course.jp >= low, Course.jp <= high))
     # One statement: each course with the person's enrolment and its progress, if any.
-    done, total = pages.progress_columns()
-    rows = db.session.execute(
-        query.add_columns(Enrollment, done, total)
-        .outerjoin(
-            Enrollment,
-            (Enrollment.course_id == Course.id) & (Enrollment.user_id == current_user.id),
-        )
-        .order_by(Course.mandatory.desc(), Course.title)
-        .options(raiseload("*"))
-    ).all()
+    rows = pages.catalogue_rows(current_user, q, level, mandatory, jp)
     courses = [course for course, *_rest in rows]
     enrollments = {e.course_id: e for _course, e, *_counts in rows if e is not None}
     progress = {e.id: (d, t) for _course, e, d, t in rows if e is not None}
@@ -274,18 +249,9 @@ def learning():
     """Pembelajaran saya: courses in progress and done, JP by the person's rule (PNS: this
     calendar year against 20; PPPK: this contract year against the ceiling of 24), deadlines."""
     authorize("learning.view_own")
-    # One statement for the enrolments, their courses, certificates and progress.
-    done, total = pages.progress_columns()
-    rows = db.session.execute(
-        select(Enrollment, done, total)
-        .where(Enrollment.user_id == current_user.id)
-        .options(
-            joinedload(Enrollment.course),
-            joinedload(Enrollment.certificate),
-            raiseload("*"),
-        )
-        .order_by(Enrollment.enrolled_at.desc())
-    ).all()
+    # One statement for the enrolments, their courses, certificates and progress; one for
+    # the deadlines.
+    rows, due = pages.learning_rows(current_user)
     enrollments = [e for e, _done, _total in rows]
     progress = {e.id: (d, t) for e, d, t in rows}
     today = wib_today()
@@ -295,13 +261,6 @@ def learning():
     )
     year = today.year
     enrolled_ids = {e.course_id for e in enrollments}
-    due = db.session.scalars(
-        select(Course)
-        .where(
-            Course.retired_at.is_(None), Course.mandatory.is_(True), Course.deadline.is_not(None)
-        )
-        .order_by(Course.deadline)
-    ).all()
     completed_ids = {e.course_id for e in enrollments if e.completed_at}
     deadlines = [c for c in due if c.id not in completed_ids]
     return render_template(

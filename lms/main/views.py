@@ -25,7 +25,7 @@ from lms.accounts.sessions import figure
 from lms.accounts.views import safe_next
 from lms.actions.queries import head_panels, my_panel
 from lms.courses.markdown import scrollable_tables
-from lms.courses.services import learning_summary
+from lms.courses.pages import learning_summary
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
@@ -123,9 +123,10 @@ NAV: list[tuple[str, object, str]] = [
 
 def nav_items() -> list[dict]:
     """The menu entries the current person may use."""
+    user = current_user._get_current_object()  # once, not through the proxy for every entry
     items = []
     for endpoint, label, action in NAV:
-        if can(current_user, action):
+        if can(user, action):
             url = url_for(endpoint)
             items.append({"url": url, "label": label, "active": False})
     # Only the most specific entry is current ("/actions/mine" is not also "/actions/").

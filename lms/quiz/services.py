@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -136,9 +137,11 @@ def active_questions(course_id: int) -> list[Question]:
     )
 
 
+@functools.cache
 def has_quiz_clause():
     """SQL, correlated on ``Course.id``: the course has a live question (a page selects it with
-    the course instead of asking :func:`has_quiz` apart)."""
+    the course instead of asking :func:`has_quiz` apart). Built once: the same object lets a
+    page's statement be built once too (:mod:`lms.courses.pages`)."""
     return (
         select(Question.id)
         .where(Question.course_id == Course.id, Question.retired_at.is_(None))

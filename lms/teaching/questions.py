@@ -4,11 +4,12 @@ hide a question. Everything typed is escaped and cleaned (nh3) before it is stor
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from flask import abort
 from flask_babel import force_locale
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, raiseload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -121,18 +122,16 @@ def toggle_hidden(question: LessonQuestion, teacher: User, now: datetime) -> Non
     db.session.flush()
 
 
-def visible(lesson_id: int, viewer: User, teacher: bool) -> list[dict]:
-    """The lesson's questions ``viewer`` may read, newest first, each with its answers, in one
-    statement (questions joined to their answers and the names to show; nothing is left to
-    load). Instructors and staff read every one; a learner their own, and the others'
-    answered, public and not hidden ones. Only instructors and staff read the askers' names;
-    answers carry the answering instructor's."""
+@functools.cache
+def _visible_statement(teacher: bool) -> Select:
+    """:func:`visible`'s statement, built once per process (bound: lesson_id, viewer_id): every
+    lesson page runs it, and building it (two aliases of ``User``) cost more than running it."""
     answerer = aliased(User)
     stmt = (
         select(LessonQuestion, LessonAnswer, answerer.full_name)
         .outerjoin(LessonAnswer, LessonAnswer.question_id == LessonQuestion.id)
         .outerjoin(answerer, answerer.id == LessonAnswer.user_id)
-        .where(LessonQuestion.lesson_id == lesson_id)
+        .where(LessonQuestion.lesson_id == bindparam("lesson_id"))
         .order_by(
             LessonQuestion.created_at.desc(),
             LessonQuestion.id.desc(),
@@ -143,16 +142,27 @@ def visible(lesson_id: int, viewer: User, teacher: bool) -> list[dict]:
     )
     if teacher:
         asker = aliased(User)
-        stmt = stmt.add_columns(asker.full_name).join(asker, asker.id == LessonQuestion.user_id)
-    else:
-        shared = and_(
-            LessonQuestion.private.is_(False),
-            LessonQuestion.hidden_at.is_(None),
-            LessonQuestion.answered_at.is_not(None),
-        )
-        stmt = stmt.where(or_(LessonQuestion.user_id == viewer.id, shared))
+        return stmt.add_columns(asker.full_name).join(asker, asker.id == LessonQuestion.user_id)
+    shared = and_(
+        LessonQuestion.private.is_(False),
+        LessonQuestion.hidden_at.is_(None),
+        LessonQuestion.answered_at.is_not(None),
+    )
+    return stmt.where(or_(LessonQuestion.user_id == bindparam("viewer_id"), shared))
+
+
+def visible(lesson_id: int, viewer: User, teacher: bool) -> list[dict]:
+    """The lesson's questions ``viewer`` may read, newest first, each with its answers, in one
+    statement (questions joined to their answers and the names to show; nothing is left to
+    load). Instructors and staff read every one; a learner their own, and the others'
+    answered, public and not hidden ones. Only instructors and staff read the askers' names;
+    answers carry the answering instructor's."""
+    stmt = _visible_statement(teacher)
     items: dict[int, dict] = {}
-    for question, reply, answered_by, *asked_by in db.session.execute(stmt):
+    params = (
+        {"lesson_id": lesson_id} if teacher else {"lesson_id": lesson_id, "viewer_id": viewer.id}
+    )
+    for question, reply, answered_by, *asked_by in db.session.execute(stmt, params):
         item = items.setdefault(
             question.id,
             {
