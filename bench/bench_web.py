@@ -23,6 +23,7 @@ machine with the server: compare lines of one run, not runs on different days. W
     bench/.venv-load/bin/pip install -r bench/requirements-load.txt
     .venv/bin/python bench/bench_web.py [--database-url postgresql+psycopg://.../bench_web]
         [--sqlite] [--seconds 10] [--levels 1,4,8,16] [--scenarios signin,learner,quiz,report]
+        [--gunicorn "-k sync -w 3"]
 """
 
 from __future__ import annotations
@@ -130,6 +131,11 @@ def prepare(url: str, people: int, units: int) -> dict:
     return plan
 
 
+#: Extra gunicorn arguments for every server of the run (``--gunicorn``), e.g. ``-k sync -w 3``:
+#: they override gunicorn.conf.py, for Sinau and the floor alike.
+GUNICORN_ARGS: list[str] = []
+
+
 def serve(
     app: str, url: str, folder: str, log: Path, root: Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
@@ -148,7 +154,7 @@ def serve(
         "LMS_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(root),
     }
-    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", app]
+    command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *GUNICORN_ARGS, app]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab")
     )
@@ -250,14 +256,17 @@ def main() -> None:
     parser.add_argument("--json", help="also write every row to this file")
     parser.add_argument("--before", type=Path, help="a source tree of Sinau before a change")
     parser.add_argument("--before-scenarios", default="learner", help="run on --before too")
+    parser.add_argument("--gunicorn", default="", help="extra gunicorn arguments, e.g. '-w 3'")
     args = parser.parse_args()
+    GUNICORN_ARGS.extend(args.gunicorn.split())
     args.levels = [int(x) for x in args.levels.split(",")]
     args.scenarios = args.scenarios.split(",")
     args.before_scenarios = args.before_scenarios.split(",")
     if not LOAD_PYTHON.exists():
         raise SystemExit(f"{LOAD_PYTHON} is missing: see the docstring (a venv with Locust)")
     folder = Path(tempfile.mkdtemp(prefix="sinau-web-"))
-    print(f"cpus {os.cpu_count()}, load average {load_average()}, gunicorn.conf.py settings")
+    print(f"cpus {os.cpu_count()}, load average {load_average()}, gunicorn.conf.py settings "
+          f"{' '.join(GUNICORN_ARGS)}")  # fmt: skip
     rows = []
     if args.sqlite or not args.database_url:
         rows += run_database("SQLite", f"sqlite:///{folder / 'web.sqlite'}", args, folder)

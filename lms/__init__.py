@@ -176,6 +176,7 @@ def _init_templates(app: Flask) -> None:
     from lms import i18n
     from lms.policy import can
 
+    i18n.init_templates(app)
     app.jinja_env.globals.update(can=can)
     app.jinja_env.filters.update(wib=i18n.wib, day=i18n.format_day, number=i18n.number)
     app.jinja_env.trim_blocks = True

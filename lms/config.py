@@ -57,6 +57,10 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": secure,
         "PERMANENT_SESSION_LIFETIME": _int(env, "LMS_SESSION_HOURS", 12) * 3600,
+        # The cookie is signed and sent again only when the session changed: its lifetime is
+        # counted from sign-in, as the server-side row's is (lms/accounts/sessions.py), so
+        # re-signing it on every page only cost CPU and bytes (issue 16).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # A token lives as long as the session: a long lesson must not expire its form.
         "WTF_CSRF_TIME_LIMIT": None,
         "REMEMBER_DAYS": _int(env, "LMS_REMEMBER_DAYS", 30),

@@ -98,9 +98,11 @@ def login():
             # A message about the form, shown in its error summary and tied to both fields.
             form.form_errors.append(result.error)
             return render_template("accounts/login.html", form=form), 200
+        # Read before the commit expires the person: reading it after would load them again.
+        must_change = result.user.must_change_password
         start_session(result.user, "password", remember=form.remember.data, now=now)
         db.session.commit()
-        if result.user.must_change_password:
+        if must_change:
             flash(_("Silakan ganti kata sandi sementara Anda sebelum melanjutkan."), "info")
             return redirect(url_for("accounts.password"))
         return redirect(safe_next(form.next.data) or url_for("main.index"))
