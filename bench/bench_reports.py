@@ -6,14 +6,16 @@ Seeds (or reuses) a database of 100,000 people, 1,000 units and 10 courses with
 database of its own, e.g. ``.../bench_reports``: its ``public`` schema is dropped when it must be
 re-seeded). Then, through the Flask test client with a logged-in HR session:
 
-1. the unit report's first page for the whole province and for the largest OPD, against the
-   floor: the same grouped SQL statements the report runs, executed bare (no Flask, no roll-up,
-   no template). Prints both and the ratio.
+1. the unit report's first page for the whole province, the largest OPD and the unit whose
+   subtree holds closest to 100 people, against the page's own SQL: every statement one GET of
+   that page runs (captured with its parameters), replayed bare on one connection (no Flask, no
+   ORM, no roll-up, no template). Prints both, the ratio, the figures alone (the two grouped
+   statements: the floor earlier runs used) and, for the small unit, each statement's time.
 2. the enrolments CSV export (one row per person and course), streamed and read chunk by chunk,
    for the largest OPD and for the province: rows, seconds, and the peak of Python memory
    allocated while streaming (tracemalloc), which must not grow with the row count.
 
-    python bench/bench_reports.py [--people 100000] [--units 1000] [--reseed]
+    python bench/bench_reports.py [--people 100000] [--units 1000] [--reseed] [--pages-only]
 """
 
 from __future__ import annotations
@@ -171,8 +173,9 @@ def time_it(fn, repeat: int = 5) -> float:
     return statistics.median(runs)
 
 
-def floor_for(app, unit_id):
-    """The bare SQL of the unit report: its two grouped statements, compiled once."""
+def figures_floor(app, unit_id):
+    """The unit report's two grouped statements (figures and people per unit), compiled once:
+    the floor the first table of this README compared against."""
     from sqlalchemy import func, select
 
     from lms.extensions import db
@@ -203,6 +206,58 @@ def floor_for(app, unit_id):
     return run
 
 
+def page_statements(app, client, path: str) -> list[tuple[str, object]]:
+    """Every statement one GET of ``path`` runs after a first one, with its parameters, in order
+    (the session and the signed-in person's included: the page needs them too)."""
+    from sqlalchemy import event
+
+    from lms.extensions import db
+
+    found: list[tuple[str, object]] = []
+
+    def listen(_conn, _cursor, statement, parameters, _context, executemany):
+        found.append((statement, parameters, executemany))
+
+    with app.app_context():
+        engine = db.engine
+    # No app context around the request: each request has its own, as under a server (an outer
+    # one would keep ``g``, and with it the signed-in person, from one request to the next).
+    assert client.get(path).status_code == 200  # warm, as the timed runs are
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return [(sql, params) for sql, params, many in found if not many]
+
+
+def page_sql(app, statements):
+    """The page's own SQL run bare: each statement on one connection, rows fetched, no ORM,
+    no Flask; writes (if a GET wrote) run in a transaction rolled back."""
+    from lms.extensions import db
+
+    def run():
+        with app.app_context(), db.engine.connect() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            for statement, params in statements:
+                cursor.execute(statement, params)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            cursor.close()
+            conn.rollback()
+
+    return run
+
+
+def statement_times(app, statements, repeat: int = 5) -> list[tuple[float, str]]:
+    """Median time of each statement alone (bare), longest first, with its first words."""
+    out = []
+    for statement, params in statements:
+        seconds = time_it(page_sql(app, [(statement, params)]), repeat)
+        out.append((seconds, " ".join(statement.split())[:90]))
+    return sorted(out, reverse=True)
+
+
 def stream_export(client, url: str) -> tuple[int, float]:
     response = client.get(url, buffered=False)
     assert response.status_code == 200, response.status_code
@@ -219,6 +274,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--units", type=int, default=1_000)
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--pages-only", action="store_true", help="skip the CSV exports")
     args = parser.parse_args()
     url = os.environ.get("LMS_BENCH_DATABASE_URL")
     folder = Path(os.environ.get("LMS_BENCH_DIR", "/tmp/sinau-bench"))  # noqa: S108
@@ -232,18 +288,26 @@ def main() -> None:
     opd, opd_people = largest_opd(app)
     small, small_people = unit_near(app, 100)
 
-    print("\n1. unit report, first page (median of 5, after one warm-up)")
+    print("\n1. unit report, first page (median of 5, after one warm-up); the page's own SQL =")
+    print("   every statement one GET of it runs, replayed bare on one connection")
     for label, unit_id, path in (
         ("province", None, "/reports/units/"),
         (f"largest OPD ({opd_people} people)", opd, f"/reports/units/{opd}"),
         (f"unit of {small_people} people", small, f"/reports/units/{small}"),
     ):
-        with app.app_context():
-            page = time_it(lambda path=path: client.get(path).status_code == 200 or 1 / 0)
-        floor = time_it(floor_for(app, unit_id))
-        print(f"   {label:32} page {page * 1000:7.0f} ms   SQL floor {floor * 1000:7.0f} ms   "
-              f"ratio {page / floor:5.2f}")  # fmt: skip
+        statements = page_statements(app, client, path)
+        page = time_it(lambda path=path: client.get(path).status_code == 200 or 1 / 0)
+        own = time_it(page_sql(app, statements))
+        figures = time_it(figures_floor(app, unit_id))
+        print(f"   {label:32} page {page * 1000:7.1f} ms   its SQL {own * 1000:7.1f} ms "
+              f"({len(statements)} statements)   ratio {page / own:5.2f}   "
+              f"[figures alone {figures * 1000:6.1f} ms: {page / figures:5.2f}]")  # fmt: skip
+        if unit_id == small:
+            for seconds, text in statement_times(app, statements):
+                print(f"      {seconds * 1000:6.2f} ms  {text}")
 
+    if args.pages_only:
+        return
     print("\n2. enrolments CSV export (people x courses), streamed")
     for label, path in (
         (f"largest OPD ({opd_people} people)", f"/reports/units/{opd}/export/enrolments.csv"),

@@ -14,6 +14,7 @@ static/css/sinau.css hides below 40rem (never in print).
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import date
 
@@ -133,7 +134,13 @@ def bar_chart(items: list[tuple[str, float | None]], title: str, ident: str = "b
 
 
 def _month_label(month: date) -> str:
-    return format_date(month, "LLL", locale=str(get_locale() or "id")).rstrip(".")
+    return _month_name(month.month, str(get_locale() or "id"))
+
+
+@functools.lru_cache(maxsize=64)
+def _month_name(month: int, locale: str) -> str:
+    """A month's short name in ``locale`` ("Jan", "Mei"): formatted once per process."""
+    return format_date(date(2000, month, 1), "LLL", locale=locale).rstrip(".")
 
 
 def line_chart(points: list[tuple[date, int]], title: str, ident: str = "line") -> Markup:

@@ -7,8 +7,9 @@ URLs that keep the filters. Pages are in :mod:`lms.reports.views`, exports in
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, g, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -108,8 +109,29 @@ def export_url(report: str, fmt: str, unit: Unit | None) -> str:
     return url_for("reports.export", report=report, fmt=fmt, **keep)
 
 
+def sort_url(key: str, desc: bool) -> str:
+    """This page sorted by ``key`` (from its first page), keeping the filters: what a report
+    table's column headers link to. The path is built once per page, not once per column
+    (url_for's rule building was a sixth of a unit report's time), and kept by endpoint and
+    path arguments (``g`` outlives a request under a test client's app context); the query is
+    encoded as url_for encodes it."""
+    args = {**request.args.to_dict(), "sort": key, "dir": "desc" if desc else "asc", "page": 1}
+    if request.view_args.keys() & args.keys():  # a query naming a path part: let url_for say
+        return url_for(request.endpoint, **{**request.view_args, **args})
+    paths = g.setdefault("sort_paths", {})
+    key_of_path = (request.endpoint, *request.view_args.items())
+    path = paths.get(key_of_path)
+    if path is None:
+        path = paths[key_of_path] = url_for(request.endpoint, **request.view_args)
+    return f"{path}?{urlencode(list(args.items()), safe=URL_SAFE)}"
+
+
+#: Characters url_for leaves unescaped in a query (werkzeug.urls, after the WHATWG URL spec).
+URL_SAFE = "!$'()*,/:;?@"
+
 bp.add_app_template_global(report_url, "report_url")
 bp.add_app_template_global(export_url, "export_url")
+bp.add_app_template_global(sort_url, "sort_url")
 
 
 def action_rows(unit: Unit | None, today: date, program_id: int | None = None):

@@ -19,6 +19,7 @@ courses in :mod:`lms.reports.person`, the filters' choices in :mod:`lms.reports.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -32,6 +33,7 @@ from lms.extensions import db
 from lms.org.models import Unit
 from lms.quiz.models import Attempt
 from lms.quiz.services import awaiting_grade
+from lms.reports.bound import Shape, Slots, given, in_subtree, values
 from lms.reports.tree import roll_up, unit_tree
 
 
@@ -95,13 +97,11 @@ def people(unit: Unit | None, filters: Filters, user_id: int | None = None) -> S
         query = query.join(
             UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.LEARNER.value)
         ).where(User.active.is_(True))
-    if unit is not None:
-        query = query.join(Unit, Unit.id == User.unit_id).where(
-            Unit.path.startswith(unit.path, autoescape=True)
-        )
-    if filters.position_type:
+    if unit is not None:  # units first: SQLite would otherwise scan every person
+        query = query.where(User.unit_id.in_(select(Unit.id).where(in_subtree(unit.path))))
+    if given(filters.position_type):
         query = query.where(User.position_type == filters.position_type)
-    if filters.rank:
+    if given(filters.rank):
         query = query.where(User.rank == filters.rank)
     return query
 
@@ -138,7 +138,7 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
         ),
         case((and_(attempted, awaiting), 1), else_=0).label("awaiting"),
     ).join(scope, scope.c.user_id == Enrollment.user_id)
-    if filters.course_id:
+    if given(filters.course_id):
         query = query.where(Enrollment.course_id == filters.course_id)
     return query
 
@@ -275,18 +275,24 @@ def sort_rows(rows: list[Figures], key: str, desc: bool) -> list[Figures]:
 # -- unit report ----------------------------------------------------------------------------------
 
 
+@functools.cache
+def _unit_statements(shape: Shape) -> tuple[Select, Select]:
+    """The figures per unit and the people per unit for ``shape``, built once per process."""
+    slots = Slots(shape)
+    p = pairs(slots.unit, slots).subquery("p")
+    figures = select(p.c.unit_id, *figure_columns(p, slots.today)).group_by(p.c.unit_id)
+    scope = people(slots.unit, slots).subquery("s")
+    return figures, select(scope.c.unit_id, func.count()).group_by(scope.c.unit_id)
+
+
 def figures_by_unit(unit: Unit | None, filters: Filters, today: date) -> dict[int | None, dict]:
     """Figures per unit id (of the person), plus ``people`` per unit: two grouped queries."""
-    p = pairs(unit, filters).subquery("p")
+    figures, people_per_unit = _unit_statements(Shape.of(unit, filters))
+    params = values(unit, filters, today)
     out: dict[int | None, dict] = {}
-    for row in db.session.execute(
-        select(p.c.unit_id, *figure_columns(p, today)).group_by(p.c.unit_id)
-    ).mappings():
+    for row in db.session.execute(figures, params).mappings():
         out[row["unit_id"]] = dict(row)
-    scope = people(unit, filters).subquery("s")
-    for unit_id, n in db.session.execute(
-        select(scope.c.unit_id, func.count()).group_by(scope.c.unit_id)
-    ):
+    for unit_id, n in db.session.execute(people_per_unit, params):
         out.setdefault(unit_id, {})["people"] = n
     return out
 
@@ -327,10 +333,12 @@ def course_report(
 # -- completions over time ------------------------------------------------------------------------
 
 
-def completions_by_month(unit: Unit | None, filters: Filters) -> list[tuple[date, int]]:
-    """Completions per month of the period (every month listed, zeros included)."""
-    start, end = filters.period
-    scope = select(people(unit, filters).subquery().c.user_id)
+@functools.cache
+def _completions_statement(shape: Shape) -> Select:
+    """Completions per (year, month) in the period for ``shape``, built once per process."""
+    slots = Slots(shape)
+    start, end = slots.period
+    scope = select(people(slots.unit, slots).subquery().c.user_id)
     year = func.extract("year", Enrollment.completed_on)
     month = func.extract("month", Enrollment.completed_on)
     query = (
@@ -342,9 +350,17 @@ def completions_by_month(unit: Unit | None, filters: Filters) -> list[tuple[date
         )
         .group_by(year, month)
     )
-    if filters.course_id:
-        query = query.where(Enrollment.course_id == filters.course_id)
-    counts = {(int(y), int(m)): n for y, m, n in db.session.execute(query)}
+    if shape.course_id:
+        query = query.where(Enrollment.course_id == slots.course_id)
+    return query
+
+
+def completions_by_month(unit: Unit | None, filters: Filters) -> list[tuple[date, int]]:
+    """Completions per month of the period (every month listed, zeros included)."""
+    start, end = filters.period
+    query = _completions_statement(Shape.of(unit, filters))
+    params = values(unit, filters)
+    counts = {(int(y), int(m)): n for y, m, n in db.session.execute(query, params)}
     if not counts and (end - start).days > 3700:
         return []
     first = (

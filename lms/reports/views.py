@@ -22,7 +22,6 @@ from lms.actions import queries as action_queries
 from lms.actions import services as action_services
 from lms.audit.services import record
 from lms.courses import jp as jp_rule
-from lms.courses.models import Course
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import wib_today
@@ -89,15 +88,12 @@ def _context(unit: Unit | None, filters: Filters, report: str) -> dict:
         ids = [int(i) for i in unit.path.strip("/").split("/") if i]
         names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
         crumbs = [(i, names.get(i, "?")) for i in ids]
-    courses = db.session.execute(
-        select(Course.id, Course.title).where(Course.retired_at.is_(None)).order_by(Course.title)
-    ).all()
     return {
         "unit": unit,
         "crumbs": crumbs,
         "filters": filters,
         "report": report,
-        "courses": courses,
+        "courses": choices.courses(),
         "position_types": POSITION_TYPES,
         "ranks": choices.ranks(unit),
         "province_allowed": can(current_user, "reports.province"),
