@@ -40,7 +40,9 @@ def essays_waiting(now: datetime) -> Iterator[Due]:
     this week's keys that exist already left out in it)."""
     cutoff = now - timedelta(days=current_app.config["GRADING_REMIND_DAYS"])
     week = iso_week(wib_today(now))
-    key = concat(f"{RULE}:", Attempt.course_id, f":{week}")  # as ``key`` below
+    # One reminder per instructor, course and week (the key names the instructor: keys are
+    # unique across everyone, and a course may have several instructors).
+    key = concat(f"{RULE}:", Attempt.course_id, ":", User.id, f":{week}")  # as ``key`` below
     counts = db.session.execute(
         select(User.id, Attempt.course_id, func.count(AttemptQuestion.id))
         .select_from(AttemptQuestion)
@@ -79,7 +81,7 @@ def essays_waiting(now: datetime) -> Iterator[Due]:
             )
         yield Due(
             user_id=teacher.id,
-            key=f"{RULE}:{course.id}:{week}",
+            key=f"{RULE}:{course.id}:{teacher.id}:{week}",
             category="course",
             rule=RULE,
             title=title,

@@ -179,6 +179,20 @@ def test_instructors_are_reminded_weekly_of_essays_waiting_too_long(app, db, cou
     assert note.url == "/grading" and "menunggu penilaian" in note.title.lower()
 
 
+def test_every_instructor_of_the_course_is_reminded(app, db, course, instructor):
+    second = make_user(roles={"learner", "instructor"})
+    teaching.assign_instructor(course, second, None, T0)
+    essay_attempt(make_user(), course, now=T0)
+    db.session.commit()
+    later = T0 + timedelta(days=app.config["GRADING_REMIND_DAYS"] + 1)
+    assert reminders.run_rules(later, ["essay_waiting"])["essay_waiting"] == 2
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.rule == "essay_waiting")
+    )
+    assert set(told) == {instructor.id, second.id}
+    assert reminders.run_rules(later, ["essay_waiting"])["essay_waiting"] == 0
+
+
 def test_a_graded_essay_is_not_reminded(app, db, course, instructor):
     attempt = essay_attempt(make_user(), course, now=T0)
     grading.grade_essay(essay_of(attempt), instructor, 50, "", T0)
