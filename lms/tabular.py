@@ -6,7 +6,7 @@ name, and knows nothing of what the columns mean: each import passes its own col
 the headers it accepts for them (compared after :func:`normalize_header`).
 
 Cells keep their type from XLSX (a NIP that Excel stored as a number must stay recognisable as
-one); CSV cells are strings.
+one), as :mod:`lms.xlsx` streams them; CSV cells are strings.
 
 A file is read within :class:`ReadLimits` (unpacked size, data rows, time; from the app's
 ``IMPORT_MAX_*`` settings), and a run of :data:`BLANK_RUN_END` blank rows ends the data, so a
@@ -27,14 +27,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from openpyxl import load_workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
-from openpyxl.worksheet.dimensions import SheetDimension
-from openpyxl.xml.functions import iterparse
 
 from lms.i18n import gettext as _
 from lms.i18n import number as format_number
+from lms.xlsx import Workbook, XlsxError
 
 #: Where to look for the header row: exports often start with a title and a blank line.
 HEADER_SEARCH_ROWS = 20
@@ -311,35 +307,48 @@ def _read_csv(
 
 def _read_xlsx(data: bytes, aliases: Aliases, required: Sequence[str], reading: _Reading) -> Table:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
     except zipfile.BadZipFile:
         raise NotATable() from None
     if not any(m.filename == "xl/workbook.xml" for m in members):
         raise NotATable()
     _check_unpacked(members, reading.limits)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged workbook
-        raise TableError(
-            _("Berkas XLSX tidak dapat dibaca; mungkin rusak. Buka dan simpan ulang di Excel.")
-        ) from None
+        workbook = Workbook(archive)
+    except _DAMAGED:
+        raise _damaged() from None
     errors: list[MissingColumns] = []
-    for sheet in workbook.worksheets:
-        sheet.reset_dimensions()  # some exporters write a wrong size; read every row
-        rows = reading.timed(enumerate(sheet.iter_rows(values_only=True), start=1))
+    for sheet in workbook.sheets:
+        rows = reading.timed(enumerate(_checked(workbook.rows(sheet)), start=1))
         try:
             table = _find_header(rows, aliases, required, [], "xlsx", reading)
         except MissingColumns as exc:
             errors.append(exc)
             continue
-        table.rows = _closing(table.rows, workbook)
         return table
-    workbook.close()
     if not errors:
         raise NotATable()
     # The sheet that came closest says best what is missing.
     raise max(errors, key=lambda e: (not e.blank, len(e.found)))
+
+
+#: What a damaged workbook raises while it is read: its XML, its zip, its text.
+_DAMAGED = (XlsxError, zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, KeyError)
+
+
+def _damaged() -> TableError:
+    return TableError(
+        _("Berkas XLSX tidak dapat dibaca; mungkin rusak. Buka dan simpan ulang di Excel.")
+    )
+
+
+def _checked(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """``rows``, with a damaged part of the workbook reported as a :class:`TableError`."""
+    try:
+        yield from rows
+    except _DAMAGED:
+        raise _damaged() from None
 
 
 def _check_unpacked(members: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
@@ -369,37 +378,6 @@ def _check_unpacked(members: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
                     n=MAX_RATIO,
                 )
             )
-
-
-def _sheet_size(sheet: ReadOnlyWorksheet) -> None:
-    """openpyxl's ``ReadOnlyWorksheet._get_size``, reading no further than ``<sheetData>``.
-
-    openpyxl looks for the optional ``<dimension>`` element on "end" events, so a sheet without
-    one (openpyxl's own write-only files, many exporters) is parsed to its last row while the
-    workbook opens: 40 s for 400,000 empty rows, before any limit here can stop it. Start
-    events give the same answer at once.
-    """
-    with sheet._get_source() as source:
-        for _event, element in iterparse(source, events=("start",)):
-            if element.tag == DIMENSION_TAG:
-                boundaries = SheetDimension.from_tree(element).boundaries
-                if boundaries is not None:
-                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = (
-                        boundaries
-                    )
-                return
-            if element.tag == DATA_TAG:
-                return
-
-
-ReadOnlyWorksheet._get_size = _sheet_size
-
-
-def _closing(rows: Iterator, workbook) -> Iterator:
-    try:
-        yield from rows
-    finally:
-        workbook.close()
 
 
 # -- header and rows -----------------------------------------------------------------------------

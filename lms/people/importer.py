@@ -17,34 +17,20 @@ the import are never deactivated.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import select
 
 from lms.accounts.models import STRUCTURAL, Role, User, UserRole
-from lms.accounts.nip import NipError, nip_from_cell
 from lms.extensions import db
-from lms.forms import EMAIL_RE
 from lms.i18n import gettext as _
 from lms.org.models import Unit
-from lms.org.services import create_unit
-from lms.people.cells import (
-    clean_text,
-    is_blank,
-    norm_name,
-    parse_cpns,
-    parse_employment,
-    parse_position_type,
-    parse_rank,
-    unit_path,
-)
-from lms.people.parsed import Parsed, Problem, Row
-from lms.people.reading import ImportFileError, Table, read_table
-from lms.signals import people_placed
-from lms.tabular import parse_day
+from lms.people.cells import norm_name
+from lms.people.checking import parse_rows
+from lms.people.parsed import Parsed, Problem, Row, bulk
+from lms.people.reading import ImportFileError, read_table
+from lms.people.writing import apply
 
 __all__ = ["ImportFileError", "Parsed", "Plan", "Problem", "apply", "parse", "plan_for", "prepare"]
 
@@ -135,148 +121,6 @@ class Plan:
         }
 
 
-# -- rows ----------------------------------------------------------------------------------------
-
-
-def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int, set[str]]:
-    """Check every row of ``table``.
-
-    Returns the good rows, every problem, the number of rows read, and the valid NIPs of rows
-    with problems (those people are in the file: a full import must not count them missing).
-    """
-    cols, heads = table.columns, table.headers
-    rows: list[Row] = []
-    problems: list[Problem] = []
-
-    def cell(values: list[Any], fld: str) -> Any:
-        i = cols.get(fld)
-        return values[i] if i is not None and i < len(values) else None
-
-    count = 0
-    nips_with_problems: set[str] = set()
-    for number, values in table.rows:
-        count += 1
-        row_problems: list[Problem] = []
-
-        def problem(fld: str, message: str, number: int = number, out=row_problems) -> None:
-            out.append(Problem(number, heads.get(fld), message))
-
-        def optional(fld: str, limit: int, values=values, problem=problem) -> str | None:
-            text = clean_text(cell(values, fld))
-            if len(text) > limit:
-                problem(fld, _("Paling banyak %(max)d karakter.", max=limit))
-            return text or None
-
-        employment = None
-        status = clean_text(cell(values, "employment"))
-        cpns = clean_text(cell(values, "cpns"))
-        if status:
-            try:
-                employment = parse_employment(status)
-            except ValueError as exc:
-                problem("employment", str(exc))
-        elif cpns:
-            try:
-                employment = parse_cpns(cpns)
-            except ValueError as exc:
-                problem("cpns", str(exc))
-            status = cpns
-        contract_start = None
-        if not is_blank(cell(values, "contract_start")):
-            try:
-                contract_start = parse_day(cell(values, "contract_start"))
-            except ValueError as exc:
-                problem("contract_start", str(exc))
-        nip = ""
-        try:
-            # An unknown status is reported once; its NIP is checked the lenient (PPPK) way.
-            lenient = (employment or "PPPK") if status else "PNS"
-            nip = nip_from_cell(cell(values, "nip"), lenient, today)
-        except NipError as exc:
-            problem("nip", str(exc))
-        name = clean_text(cell(values, "name"))
-        if not name:
-            problem("name", _("Nama wajib diisi."))
-        front, back = (
-            clean_text(cell(values, "title_front")),
-            clean_text(cell(values, "title_back")),
-        )
-        full_name = f"{front} {name}".strip() + (f", {back}" if back else "")
-        if len(full_name) > 200:
-            problem("name", _("Nama paling banyak 200 karakter."))
-        email = clean_text(cell(values, "email")).lower() or None
-        if email and (len(email) > 254 or not EMAIL_RE.match(email)):
-            problem("email", _("Alamat email \u201c%(value)s\u201d tidak valid.", value=email))
-        position = optional("position", 200)
-        position_type = None
-        kind = clean_text(cell(values, "position_type"))
-        if kind:
-            try:
-                position_type = parse_position_type(kind, clean_text(cell(values, "echelon")))
-            except ValueError as exc:
-                problem("position_type", str(exc))
-        rank = None
-        rank_text = clean_text(cell(values, "rank"))
-        if rank_text:
-            try:
-                rank = parse_rank(rank_text)
-            except ValueError as exc:
-                problem("rank", str(exc))
-        path = unit_path(
-            clean_text(cell(values, "parent_unit")),
-            clean_text(cell(values, "unit")),
-            clean_text(cell(values, "sub_unit")),
-        )
-        if any(len(part) > 200 for part in path):
-            problem("unit", _("Nama unit kerja paling banyak 200 karakter."))
-        code = clean_text(cell(values, "unit_code")).lstrip("'\u2019") or None
-        if code and len(code) > 50:
-            problem("unit_code", _("Kode unit paling banyak 50 karakter."))
-        if row_problems:
-            if nip:
-                nips_with_problems.add(nip)
-            problems.extend(row_problems)
-            continue
-        rows.append(
-            Row(
-                number,
-                nip,
-                full_name,
-                email,
-                position,
-                position_type,
-                rank,
-                employment,
-                contract_start,
-                path or None,
-                code,
-            )
-        )
-    problems.extend(_duplicates(rows, "nip", heads, _("NIP ini tercantum lebih dari sekali")))
-    problems.extend(
-        _duplicates(rows, "email", heads, _("Email ini dipakai lebih dari satu pegawai"))
-    )
-    return rows, problems, count, nips_with_problems
-
-
-def _duplicates(rows: list[Row], attr: str, heads: dict, message: str) -> list[Problem]:
-    seen: dict[str, list[int]] = defaultdict(list)
-    for row in rows:
-        value = getattr(row, attr)
-        if value:
-            seen[value].append(row.number)
-    out = []
-    for numbers in seen.values():
-        if len(numbers) > 1:
-            text = _(
-                "%(message)s dalam berkas (baris %(rows)s).",
-                message=message,
-                rows=", ".join(map(str, numbers)),
-            )
-            out.extend(Problem(n, heads.get(attr), text) for n in numbers)
-    return out
-
-
 # -- comparing with the database -----------------------------------------------------------------
 
 
@@ -333,6 +177,7 @@ def prepare(data: bytes, filename: str, *, full: bool, actor_id: int | None, tod
     return plan_for(parse(data, filename, today), full=full, actor_id=actor_id)
 
 
+@bulk
 def parse(data: bytes, filename: str, today: date) -> Parsed:
     """Read and check every row of a staff list, once (no database access).
 
@@ -353,6 +198,7 @@ def parse(data: bytes, filename: str, today: date) -> Parsed:
     )
 
 
+@bulk
 def plan_for(parsed: Parsed, *, full: bool, actor_id: int | None) -> Plan:
     """Compare checked rows with the database as it is now; write nothing.
 
@@ -398,6 +244,7 @@ def _compare(
     by_nip = {p.nip: p for p in people if p.nip}
     email_owner = {p.email: p.id for p in people if p.email}
     units = _Units()
+    resolved: dict[tuple, int | None] = {}  # a thousand places for 100,000 rows
     bad_rows: set[int] = {p.row for p in plan.problems if p.row}
     covered_roots: set[int] = set()
     structural = 0
@@ -424,7 +271,12 @@ def _compare(
                 )
             )
             continue
-        unit_id = units.resolve(row.unit_path, row.unit_code)
+        place = (row.unit_path, row.unit_code)
+        unit_id = (
+            resolved[place]
+            if place in resolved
+            else resolved.setdefault(place, units.resolve(*place))
+        )
         if unit_id is not None and unit_id > 0:
             covered_roots.add(units.root[unit_id])
         if row.position_type == STRUCTURAL:
@@ -507,109 +359,3 @@ def _compare(
                 }
             )
     plan.missing.sort(key=lambda m: (m["unit"], m["full_name"]))
-
-
-# -- writing -------------------------------------------------------------------------------------
-
-
-def apply(plan: Plan, *, now: datetime) -> dict[str, int]:
-    """Write ``plan`` (which must have no problems) and flush; the caller commits once."""
-    if plan.problems:
-        raise ValueError("a plan with problems cannot be applied")
-    unit_ids: dict[int, int] = {}
-    for new in plan.new_units:
-        parent = None
-        if new.parent is not None:
-            parent_id = unit_ids[new.parent] if new.parent < 0 else new.parent
-            parent = db.session.get(Unit, parent_id)
-        unit_ids[new.key] = create_unit(new.name, parent, code=new.code, created_at=now).id
-
-    def unit(value: int | None) -> int | None:
-        return unit_ids[value] if value is not None and value < 0 else value
-
-    placed: list[int] = []
-    if plan.inserts:
-        rows = [
-            {
-                **row,
-                "unit_id": unit(row["unit_id"]),
-                "active": True,
-                "created_at": now,
-                "updated_at": now,
-                "session_version": 1,
-                "must_change_password": False,
-            }
-            for row in plan.inserts
-        ]
-        if db.session.get_bind().dialect.name == "postgresql":
-            placed.extend(_insert_people_postgresql(rows))
-        else:
-            ids = db.session.scalars(
-                insert(User).returning(User.id, sort_by_parameter_order=True), rows
-            ).all()
-            roles = [{"user_id": i, "role": Role.LEARNER.value} for i in ids]
-            db.session.execute(insert(UserRole), roles)
-            placed.extend(ids)
-    if plan.updates:
-        rows = [
-            {
-                **row,
-                "unit_id": unit(row["unit_id"]),
-                "active": True,
-                "deactivated_at": None,
-                "updated_at": now,
-            }
-            for row in plan.updates
-        ]
-        db.session.execute(update(User), rows)
-        placed.extend(row["id"] for row in plan.updates)
-    if plan.deactivations:
-        db.session.execute(
-            update(User),
-            [
-                {
-                    "id": m["id"],
-                    "active": False,
-                    "deactivated_at": now,
-                    "session_version": m["session_version"] + 1,
-                    "updated_at": now,
-                }
-                for m in plan.deactivations
-            ],
-        )
-    db.session.flush()
-    # People who are new or moved take on the assignments of their units (assignments listen),
-    # in the same transaction: the import and its enrolments are saved together or not at all.
-    replies = people_placed.send(None, user_ids=placed, now=now)
-    enrolled = sum(made for _receiver, made in replies if isinstance(made, int))
-    db.session.expire_all()
-    return {**plan.counts(), "assigned_enrolments": enrolled}
-
-
-def _insert_people_postgresql(rows: list[dict]) -> list[int]:
-    """Insert people and their learner role with one statement each, from column arrays.
-
-    psycopg parses the placeholders of a statement in Python and caches only small statements,
-    so a multi-row VALUES insert of 100,000 people spends most of its time there; ``unnest``
-    takes one array per column instead.
-    """
-    table = User.__table__
-    columns = list(rows[0])
-    arrays = ", ".join(
-        f"CAST(:{name} AS {table.c[name].type.compile(dialect=db.engine.dialect)}[])"
-        for name in columns
-    )
-    # Column names and types come from the model, never from the file.
-    statement = text(
-        f"INSERT INTO users ({', '.join(columns)}) SELECT * FROM unnest({arrays}) RETURNING id"  # noqa: S608
-    )
-    ids = list(
-        db.session.scalars(statement, {name: [row[name] for row in rows] for name in columns})
-    )
-    db.session.execute(
-        text(
-            "INSERT INTO user_roles (user_id, role) SELECT unnest(CAST(:ids AS INTEGER[])), :role"
-        ),
-        {"ids": ids, "role": Role.LEARNER.value},
-    )
-    return ids
