@@ -5,7 +5,7 @@ the size, the time taken and the browser, but no query string and no referrer: a
 NIP or an email (``/admin/users?q=...``) or a ``next=`` link would otherwise be written to disk.
 
 Workers: gthread, one process per core (``WEB_CONCURRENCY`` to change) with 4 threads each. A
-sign-in is CPU work (one Argon2id check, about 30 ms of CPU), so during a morning rush no worker
+sign-in is CPU work (one Argon2id check, about 21-25 ms of CPU), so during a morning rush no worker
 class keeps the other pages fast by itself. On this 2-core machine, shared with other work
 (``bench/bench_signin_rush.py``, PostgreSQL, 16 clients signing in, 4 reading the dashboard, two
 rounds, 2026-11-30), the dashboard got 4.4-4.5 pages/s during the rush with sync x 2, 5.6-6.2 with
