@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from lms.accounts.models import POSITION_TYPES, Role, User, UserRole
 from lms.assignments.models import Assignment, Scope, target_key
+from lms.assignments.passes import owe_all
 from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.i18n import format_day, wib
@@ -134,42 +135,32 @@ def owed_courses(people: Select | None = None) -> Select:
     )
 
 
-def _insert_missing(owed: Select, deadlines: Select | None, now: datetime) -> int:
-    """Enrol each (user_id, course_id, source, deadline) of ``owed`` not enrolled yet, with the
-    deadline it is owed by: one INSERT, so :func:`_set_deadlines` has nothing left to write on
-    the new rows. ``deadlines`` (user_id, course_id, deadline), when given, supplies that
-    deadline instead of ``owed``'s own (which then covers only some assignments of a course).
+def _insert_missing(owed: Select, deadlines: Select, now: datetime) -> int:
+    """Enrol each (user_id, course_id, source, deadline) of ``owed`` (some new assignments'
+    coverage) not enrolled yet, with the deadline ``deadlines`` (user_id, course_id, deadline:
+    every assignment of the course counts) says it is owed by: one INSERT, so
+    :func:`_set_deadlines` has nothing left to write on the new rows.
     """
     cov = owed.subquery("cov")
     enrolled = exists().where(
         Enrollment.user_id == cov.c.user_id, Enrollment.course_id == cov.c.course_id
     )
-    if deadlines is None:
-        missing = select(
+    owed_by = deadlines.subquery("owed_by")
+    missing = (
+        select(
             cov.c.user_id,
             cov.c.course_id,
             cov.c.source,
             literal(now),
             literal(0),
-            func.min(cov.c.deadline),
-        ).group_by(cov.c.user_id, cov.c.course_id, cov.c.source)
-    else:
-        owed_by = deadlines.subquery("owed_by")
-        missing = (
-            select(
-                cov.c.user_id,
-                cov.c.course_id,
-                cov.c.source,
-                literal(now),
-                literal(0),
-                owed_by.c.deadline,
-            )
-            .outerjoin(
-                owed_by,
-                (owed_by.c.user_id == cov.c.user_id) & (owed_by.c.course_id == cov.c.course_id),
-            )
-            .distinct()
+            owed_by.c.deadline,
         )
+        .outerjoin(
+            owed_by,
+            (owed_by.c.user_id == cov.c.user_id) & (owed_by.c.course_id == cov.c.course_id),
+        )
+        .distinct()
+    )
     dialect = db.session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     statement = (
@@ -236,30 +227,34 @@ def apply_assignments(
     cancellation). ``only`` limits the work to some new assignments (and their courses);
     ``people`` (a select of user ids) to some people, e.g. those just placed in a unit.
 
-    Set-based: one INSERT and one UPDATE for 100,000 people. Returns how many were enrolled.
+    Set-based: one INSERT and one UPDATE for 100,000 people (the full pass works out what is
+    owed once for both: :func:`lms.assignments.passes.owe_all`). Returns how many were enrolled.
     Safe to run any time and twice (the unique key, NOT EXISTS and IS DISTINCT FROM make it
     idempotent).
     """
-    ids = select(Assignment.id).where(Assignment.id.in_(only)) if only is not None else None
-    cov = coverage(ids, people).subquery("c")
-    owed = select(
-        cov.c.user_id, cov.c.course_id, literal("assigned").label("source"), cov.c.deadline
-    )
-    courses = deadlines = None
     if only is None:
+        # One row per person and course (a course is owed either through its assignments or,
+        # when nobody assigned it, as a mandatory course): only the assigned ones need grouping.
+        assigned = assigned_deadlines(people).subquery("a")
         everyone = mandatory_for_everyone(people).subquery("m")
         owed = union_all(
-            owed,
+            select(
+                assigned.c.user_id, assigned.c.course_id, literal("assigned"), assigned.c.deadline
+            ),
             select(
                 everyone.c.user_id, everyone.c.course_id, literal("mandatory"), everyone.c.deadline
             ),
         )
+        made = owe_all(owed, now, people)
     else:
+        cov = coverage(select(Assignment.id).where(Assignment.id.in_(only)), people).subquery("c")
+        owed = select(
+            cov.c.user_id, cov.c.course_id, literal("assigned").label("source"), cov.c.deadline
+        )
         # The new assignments' people may owe the course by an earlier one's deadline.
         courses = select(Assignment.course_id).where(Assignment.id.in_(only))
-        deadlines = _owed_deadlines(courses, people)
-    made = _insert_missing(owed, deadlines, now)
-    _set_deadlines(courses, people)
+        made = _insert_missing(owed, _owed_deadlines(courses, people), now)
+        _set_deadlines(courses, people)
     db.session.flush()
     return made
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from lms.assignments import services
 from lms.assignments.models import Assignment
@@ -159,8 +159,13 @@ def test_enrolment_is_set_based_whatever_the_number_of_people(db, org):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert made == 43
-    assert len([s for s in statements if "INSERT" in s.upper()]) == 1
-    assert len(statements) <= 2
+    # What is owed is worked out once: one statement on PostgreSQL; on SQLite a temporary
+    # table filled once, then one INSERT and one UPDATE of the enrolments.
+    assert len([s for s in statements if "INSERT INTO enrollments" in s]) == 1
+    assert len([s for s in statements if "UPDATE enrollments" in s]) == 1
+    postgres = engine.dialect.name == "postgresql"
+    assert len([s for s in statements if "coverage" in s]) == 1
+    assert len(statements) <= (1 if postgres else 6)
 
 
 def test_earliest_deadline_wins_and_cancelled_assignments_stop_counting(db, org):
@@ -332,10 +337,19 @@ def test_deadline_update_is_one_statement_and_writes_nothing_twice(db, org):
     def count(conn, cursor, statement, parameters, context, executemany):
         statements.append((statement, cursor.rowcount))
 
+    postgres = engine.dialect.name == "postgresql"
+    # PostgreSQL runs the pass as one statement (the UPDATE a CTE in it, its count unseen):
+    # a row it wrote would have a new row version (xmin).
+    versions = select(Enrollment.id, text("enrollments.xmin::text")).order_by(Enrollment.id)
+    before = db.session.execute(versions).all() if postgres else None
     event.listen(engine, "after_cursor_execute", count)
     try:
         services.apply_assignments(NOW)
     finally:
         event.remove(engine, "after_cursor_execute", count)
-    updates = [c for s, c in statements if s.upper().startswith("UPDATE")]
-    assert updates == [0]
+    if postgres:
+        assert len(statements) == 1
+        assert len(before) > 2 and db.session.execute(versions).all() == before
+    else:
+        updates = [c for s, c in statements if s.upper().startswith("UPDATE")]
+        assert updates == [0]

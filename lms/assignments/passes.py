@@ -1,0 +1,128 @@
+"""The full assignments pass (every assignment at once): what is owed worked out once, then
+the missing enrolments inserted and the changed deadlines written from that one result.
+
+:func:`lms.assignments.services.apply_assignments` without ``only`` comes here. The daily
+reminder run does that over the whole province, where working out what 100,000 people owe is
+most of the pass's cost: it was done twice (once for the INSERT's anti-join, once for the
+UPDATE's comparison). PostgreSQL runs the pass as one statement (what is owed a CTE feeding a
+data-modifying CTE for each write); SQLite keeps it in a temporary table for the two writes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import CreateTable, DropTable
+
+from lms.courses.models import Enrollment
+from lms.extensions import db
+
+#: SQLite: what is owed, per (person, course), for the length of one pass (a temporary table
+#: lives in the connection only; it is dropped at the end of the pass).
+_OWED = Table(
+    "assignments_owed_now",
+    MetaData(),
+    Column("user_id", Integer, primary_key=True),
+    Column("course_id", Integer, primary_key=True),
+    Column("source", String(20)),
+    Column("deadline", Date),
+    prefixes=["TEMPORARY"],
+)
+
+
+def owe_all(owed: Select, now: datetime, people: Select | None = None) -> int:
+    """Enrol whoever ``owed`` (rows of user_id, course_id, source, deadline: one per person and
+    course, with the earliest deadline it is owed by) lists and is not enrolled, with that
+    deadline; then give every other enrolment (of ``people``, a select of user ids, when given)
+    the deadline owed, or none when nothing is owed any more. Returns how many were enrolled.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _in_one_statement(owed, now, people)
+    drop = DropTable(_OWED, if_exists=True)
+    db.session.execute(drop)  # left by a pass that failed half-way on this connection
+    db.session.execute(CreateTable(_OWED))
+    try:
+        db.session.execute(insert(_OWED).from_select(list(_OWED.c.keys()), owed))
+        made = len(db.session.scalars(_insert_missing(_OWED, now, sqlite)).all())
+        db.session.execute(_update_changed(_OWED, people))
+    finally:
+        db.session.execute(drop)
+    return made
+
+
+def _in_one_statement(owed: Select, now: datetime, people: Select | None) -> int:
+    """PostgreSQL: the pass as one statement. Its data-modifying CTEs see the table as it was
+    before the statement, so the UPDATE leaves the new rows (which carry their deadline from
+    the INSERT) alone, and the two never touch the same row."""
+    rows = owed.subquery("owed_rows")
+    pairs = (
+        select(*(rows.c[i].label(name) for i, name in enumerate(_OWED.c.keys())))
+        .cte("owed")
+        .prefix_with("MATERIALIZED")
+    )
+    made = _insert_missing(pairs, now, postgresql).cte("made")
+    changed = _update_changed(pairs, people).cte("changed")
+    statement = select(func.count()).select_from(made).add_cte(changed)
+    return db.session.scalar(statement) or 0
+
+
+def _insert_missing(pairs, now: datetime, dialect):
+    """INSERT the pairs nobody is enrolled in yet (``ON CONFLICT DO NOTHING`` guards a pass
+    running at the same time), returning the new ids."""
+    enrolled = exists().where(
+        Enrollment.user_id == pairs.c.user_id, Enrollment.course_id == pairs.c.course_id
+    )
+    missing = select(
+        pairs.c.user_id,
+        pairs.c.course_id,
+        pairs.c.source,
+        literal(now),
+        literal(0),
+        pairs.c.deadline,
+    ).where(~enrolled)
+    return (
+        dialect.insert(Enrollment)
+        .from_select(
+            ["user_id", "course_id", "source", "enrolled_at", "jp_earned", "deadline"], missing
+        )
+        .on_conflict_do_nothing()
+        .returning(Enrollment.id)
+    )
+
+
+def _update_changed(pairs, people: Select | None):
+    """UPDATE the enrolments whose deadline is not the one owed (none when not owed)."""
+    current = Enrollment.__table__.alias("current")
+    changed = (
+        select(current.c.id, pairs.c.deadline)
+        .outerjoin(
+            pairs,
+            (pairs.c.user_id == current.c.user_id) & (pairs.c.course_id == current.c.course_id),
+        )
+        .where(current.c.deadline.is_distinct_from(pairs.c.deadline))
+    )
+    if people is not None:
+        changed = changed.where(current.c.user_id.in_(people))
+    changed = changed.subquery("changed")
+    return (
+        update(Enrollment)
+        .where(Enrollment.id == changed.c.id)
+        .values(deadline=changed.c.deadline)
+        .execution_options(synchronize_session=False)
+    )
