@@ -67,17 +67,53 @@ def owe_all(owed: Select, now: datetime, people: Select | None = None) -> int:
 
 
 def _in_one_statement(owed: Select, now: datetime, people: Select | None) -> int:
-    """PostgreSQL: the pass as one statement. Its data-modifying CTEs see the table as it was
-    before the statement, so the UPDATE leaves the new rows (which carry their deadline from
-    the INSERT) alone, and the two never touch the same row."""
-    rows = owed.subquery("owed_rows")
-    pairs = (
-        select(*(rows.c[i].label(name) for i, name in enumerate(_OWED.c.keys())))
+    """PostgreSQL: the pass as one statement. What is owed is compared with the enrolments
+    once (a full join: owed and not enrolled, enrolled with another deadline, enrolled with a
+    deadline and not owed any more); the INSERT and the UPDATE read that difference, empty when
+    nothing changed. Data-modifying CTEs see the table as it was before the statement, so the
+    UPDATE leaves the new rows (which carry their deadline from the INSERT) alone."""
+    found = owed.subquery("owed_rows")
+    rows = (
+        select(*(found.c[i].label(name) for i, name in enumerate(_OWED.c.keys())))
         .cte("owed")
         .prefix_with("MATERIALIZED")
     )
-    made = _insert_missing(pairs, now, postgresql).cte("made")
-    changed = _update_changed(pairs, people).cte("changed")
+    current = Enrollment.__table__.alias("current")
+    same_pair = (rows.c.user_id == current.c.user_id) & (rows.c.course_id == current.c.course_id)
+    # With ``people``, an enrolment not owed any more counts only when it is theirs (what they
+    # owe is all of ``owed`` then).
+    ours = [] if people is None else [rows.c.user_id.is_not(None) | current.c.user_id.in_(people)]
+    diff = (
+        select(
+            rows.c.user_id,
+            rows.c.course_id,
+            rows.c.source,
+            rows.c.deadline,
+            current.c.id.label("enrollment_id"),
+        )
+        .select_from(rows.outerjoin(current, same_pair, full=True))
+        .where(current.c.deadline.is_distinct_from(rows.c.deadline) | current.c.id.is_(None), *ours)
+        .cte("diff")
+        .prefix_with("MATERIALIZED")
+    )
+    missing = select(
+        diff.c.user_id, diff.c.course_id, diff.c.source, literal(now), literal(0), diff.c.deadline
+    ).where(diff.c.enrollment_id.is_(None))
+    made = (
+        postgresql.insert(Enrollment)
+        .from_select(
+            ["user_id", "course_id", "source", "enrolled_at", "jp_earned", "deadline"], missing
+        )
+        .on_conflict_do_nothing()
+        .returning(Enrollment.id)
+        .cte("made")
+    )
+    changed = (
+        update(Enrollment)
+        .where(Enrollment.id == diff.c.enrollment_id)
+        .values(deadline=diff.c.deadline)
+        .cte("changed")
+    )
     statement = select(func.count()).select_from(made).add_cte(changed)
     return db.session.scalar(statement) or 0
 
