@@ -249,9 +249,9 @@ def essay_attempt(person, course, text="AI mempercepat jawaban atas pertanyaan w
     return attempt
 
 
-def page_statements(client, url: str) -> int:
-    """How many SQL statements a GET of ``url`` runs (a fresh identity map, as a new request
-    has); the page must answer 200."""
+def page_sql(client, url: str) -> list[str]:
+    """The SQL statements a GET of ``url`` runs (a fresh identity map, as a new request has);
+    the page must answer 200."""
     db.session.expire_all()
     found: list[str] = []
     listener = lambda *args: found.append(args[2])  # noqa: E731
@@ -260,4 +260,9 @@ def page_statements(client, url: str) -> int:
         assert client.get(url).status_code == 200
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    return len(found)
+    return found
+
+
+def page_statements(client, url: str) -> int:
+    """How many SQL statements a GET of ``url`` runs; the page must answer 200."""
+    return len(page_sql(client, url))

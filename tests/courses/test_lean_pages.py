@@ -12,7 +12,7 @@ from lms.courses import services as courses
 from lms.courses.models import Course
 from lms.i18n import utcnow
 from lms.paths import services as paths
-from tests.factories import make_item, make_unit, make_user, sync, write_course
+from tests.factories import make_item, make_unit, make_user, page_sql, sync, write_course
 
 #: The most statements a learner page may run (issue 16): the person and their session, then
 #: the page's own few queries.
@@ -21,16 +21,8 @@ MOST = 4
 
 def _statements(client, db, url: str) -> list[str]:
     """The SQL statements answering ``url`` (a fresh identity map, as in a new request)."""
-    db.session.expire_all()
     db.session.close()
-    found: list[str] = []
-    listener = lambda *args: found.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return found
+    return page_sql(client, url)
 
 
 @pytest.fixture

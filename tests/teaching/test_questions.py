@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.courses import services as courses
 from lms.courses.models import Course
@@ -15,7 +15,7 @@ from lms.i18n import utcnow
 from lms.reminders.models import Notification
 from lms.teaching import services as teaching
 from lms.teaching.models import LessonQuestion
-from tests.factories import login_id, make_user, page_statements, sync, write_course
+from tests.factories import login_id, make_user, page_sql, page_statements, sync, write_course
 
 LESSON = "/courses/kursus-uji/lessons/materi-1"
 
@@ -240,14 +240,7 @@ def test_the_questions_former_page_leads_to_the_lesson(client, login_as, db, cou
 
 def _writes_and_count(client, db, url):
     """How many statements a GET of ``url`` runs, and its writes (a fresh identity map)."""
-    db.session.expire_all()
-    found: list[str] = []
-    listener = lambda *args: found.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    found = page_sql(client, url)
     writes = [s for s in found if s.split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
     return len(found), writes
 
