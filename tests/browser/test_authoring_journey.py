@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 from tests.authoring.helpers import tiny_png
+from tests.browser.steps import sign_in, wait_for_image
 from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.browser
@@ -27,13 +28,6 @@ def people(app, db):
     make_user(unit=unit, email="wi@jatimprov.go.id", roles={"learner", "hr"})
     make_user(unit=unit, email="rina@jatimprov.go.id", full_name="Rina Wulandari")
     db.session.commit()
-
-
-def sign_in(page, email):
-    page.goto("/")
-    page.get_by_label("NIP atau email").fill(email)
-    page.get_by_label("Kata sandi").fill("Belajar-AI-2025")
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_author_publishes_a_course_a_learner_takes_it(page, app, people, tmp_path):
@@ -98,15 +92,7 @@ def test_author_publishes_a_course_a_learner_takes_it(page, app, people, tmp_pat
     page.get_by_role("button", name="Daftar dan mulai belajar").click()
     page.get_by_role("heading", name="Mengapa etika AI").wait_for()
     image = page.get_by_role("img", name="Rapat tim")
-    image.scroll_into_view_if_needed()
-    # The image is lazy-loaded: wait until the served bytes are decoded as the 2x2 PNG (polled
-    # from here: wait_for_function would evaluate a string, which the page's CSP forbids).
-    for _ in range(100):
-        if image.evaluate("i => i.complete && i.naturalWidth === 2"):
-            break
-        page.wait_for_timeout(100)
-    else:
-        raise AssertionError("the image never loaded")
+    wait_for_image(image, 2)
     page.get_by_role("button", name="Tandai selesai").click()
     page.get_by_role("heading", name="Penutup").wait_for()
     page.get_by_role("button", name="Tandai selesai").click()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms.courses.models import Course
 from lms.i18n import utcnow
 from lms.teaching import services as teaching
+from tests.browser.steps import sign_in
 from tests.factories import make_unit, make_user, sync, write_course
 
 pytestmark = pytest.mark.browser
@@ -38,13 +39,6 @@ def people(app, db, tmp_path):
     teaching.assign_instructor(course, instructor, None, utcnow())
     db.session.commit()
     return learner, instructor
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/")
-    page.get_by_label("NIP atau email").fill(email)
-    page.get_by_label("Kata sandi").fill("Belajar-AI-2025")
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_instructor_grades_an_essay_and_the_certificate_appears(page, people):

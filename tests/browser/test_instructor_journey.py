@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from tests.authoring.helpers import tiny_png
-from tests.factories import PASSWORD, make_unit, make_user
+from tests.browser.steps import sign_in, sign_out, wait_for_image
+from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -50,18 +51,6 @@ def people(app, db):
         unit=make_unit("Dinas Kominfo"), email="rina@jatimprov.go.id", full_name="Rina Wulandari"
     )
     db.session.commit()
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/")
-    page.get_by_label("NIP atau email").fill(email)
-    page.get_by_label("Kata sandi").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Keluar").click()
-    page.get_by_label("NIP atau email").wait_for()
 
 
 def hr_creates_the_instructor(page) -> str:
@@ -167,15 +156,7 @@ def learner_takes_the_course(page) -> None:
     page.get_by_role("button", name="Daftar dan mulai belajar").click()
     page.get_by_role("heading", name="Mengenali layanan").wait_for()
     image = page.get_by_role("img", name="Alur layanan")
-    image.scroll_into_view_if_needed()
-    # Lazy-loaded: poll until the served bytes decode as the 2x2 PNG (the page's CSP forbids
-    # the string that wait_for_function would evaluate).
-    for _ in range(100):
-        if image.evaluate("i => i.complete && i.naturalWidth === 2"):
-            break
-        page.wait_for_timeout(100)
-    else:
-        raise AssertionError("the lesson image never loaded")
+    wait_for_image(image, 2)
     page.get_by_role("button", name="Tandai selesai").click()
     page.get_by_role("heading", name="Menimbang risiko").wait_for()
     page.get_by_role("button", name="Tandai selesai").click()
