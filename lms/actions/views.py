@@ -1,49 +1,38 @@
-"""Action plans: a unit's plan, my items, an item with its updates and history, review, evidence
-downloads, the province-wide overview with exports, imports, and programmes."""
+"""Action plans: a unit's plan, my items, creating and editing items,
+the province-wide overview with exports. An item's page, updates, review and evidence are in
+item_views.py, imports in import_views.py, programmes in program_views.py, all on one blueprint."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
 from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
-from lms.actions import evidence as evidence_files
-from lms.actions import imports, queries, services
+from lms.actions import import_views as _import_views  # noqa: F401 - registers its routes on bp
+from lms.actions import item_views as _item_views  # noqa: F401 - registers its routes on bp
+from lms.actions import program_views as _program_views  # noqa: F401 - registers its routes on bp
+from lms.actions import queries, services
 from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
-from lms.actions.courses import course_choices, linked_courses
+from lms.actions.blueprint import bp, get_or_404
+from lms.actions.courses import course_choices
 from lms.actions.exports import rollup_columns, rollup_values
 from lms.actions.forms import (
-    CommentForm,
-    ImportConfirmForm,
-    ImportForm,
     ItemForm,
-    ProgramForm,
-    ReviewForm,
-    UpdateForm,
 )
 from lms.actions.models import (
     STATUS_LABELS,
     ActionItem,
-    Comment,
-    ItemEvent,
     Program,
-    ProgressUpdate,
     Status,
     Tag,
 )
@@ -53,12 +42,9 @@ from lms.forms import options
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow, wib_today
-from lms.limits import limit_upload
 from lms.org.models import Unit
 from lms.policy import authorize, can
 from lms.reports.exports import respond
-
-bp = Blueprint("actions", __name__, url_prefix="/actions", template_folder="templates")
 
 
 @bp.app_template_filter("inline_text")
@@ -74,13 +60,6 @@ def month_name(value) -> str:
     from flask_babel import get_locale
 
     return format_date(value, "LLLL y", locale=str(get_locale() or "id"))
-
-
-def _get(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def _int_arg(name: str) -> int | None:
@@ -136,7 +115,7 @@ STATUS_FILTERS = [
 @login_required
 def unit_plan(unit_id: int):
     """A unit's plan: the list of items, and a timeline grouped by the month they are due."""
-    unit = _get(Unit, unit_id)
+    unit = get_or_404(Unit, unit_id)
     authorize("actions.view_unit", unit)
     today = wib_today(utcnow())
     program_id = _int_arg("program")
@@ -225,7 +204,7 @@ def _form_fields(form: ItemForm) -> dict:
 @login_required
 def item_new(unit_id: int):
     """Add an action item to a unit's plan (the unit's head, or a head above it)."""
-    unit = _get(Unit, unit_id)
+    unit = get_or_404(Unit, unit_id)
     authorize("actions.create", unit)
     form = _item_form(unit, None)
     if not form.program_id.choices:
@@ -234,7 +213,7 @@ def item_new(unit_id: int):
     if form.validate_on_submit():
         try:
             fields = _form_fields(form)
-            program = _get(Program, form.program_id.data)
+            program = get_or_404(Program, form.program_id.data)
             item = services.create_item(unit, program, current_user, utcnow(), **fields)
         except services.ActionError as exc:
             db.session.rollback()
@@ -250,7 +229,7 @@ def item_new(unit_id: int):
 @login_required
 def item_edit(item_id: int):
     """Change an item's plan (the unit's head); every change goes into the history."""
-    item = _get(ActionItem, item_id)
+    item = get_or_404(ActionItem, item_id)
     authorize("actions.edit", item)
     form = _item_form(item.unit, item)
     if form.validate_on_submit():
@@ -269,265 +248,6 @@ def item_edit(item_id: int):
                 flash(_("Tidak ada yang berubah."), "info")
             return redirect(url_for("actions.item", item_id=item.id))
     return render_template("actions/item_form.html", form=form, unit=item.unit, item=item)
-
-
-FIELD_LABELS = {
-    "title": _l("Judul"),
-    "description": _l("Deskripsi"),
-    "expected_output": _l("Output yang diharapkan"),
-    "target_indicator": _l("Indikator target"),
-    "target_value": _l("Nilai target"),
-    "owner_id": _l("Penanggung jawab"),
-    "program_id": _l("Program"),
-    "start_date": _l("Tanggal mulai"),
-    "due_date": _l("Tenggat"),
-    "priority": _l("Prioritas"),
-    "status": _l("Status"),
-    "progress": _l("Progres"),
-    "co_owners": _l("Penanggung jawab pendamping"),
-    "tags": _l("Keselarasan"),
-    "courses": _l("Kursus pendukung"),
-    "accepted_at": _l("Penerimaan"),
-}
-
-
-def _history(events: list[ItemEvent]) -> list[dict]:
-    """Events as lines people can read: names instead of ids, labels instead of codes."""
-    from lms.actions.models import PRIORITY_LABELS, Priority
-    from lms.i18n import format_day
-
-    user_ids, program_ids = set(), set()
-    for e in events:
-        target = (
-            user_ids if e.field == "owner_id" else program_ids if e.field == "program_id" else None
-        )
-        if target is not None:
-            target.update(int(v) for v in (e.old_value, e.new_value) if v and v.isdigit())
-    names = (
-        dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(user_ids))).all())
-        if user_ids
-        else {}
-    )
-    program_names = (
-        dict(
-            db.session.execute(
-                select(Program.id, Program.name).where(Program.id.in_(program_ids))
-            ).all()
-        )
-        if program_ids
-        else {}
-    )
-
-    def show(field: str | None, value: str | None) -> str:
-        if value is None or value == "":
-            return "—"
-        if field == "owner_id" and value.isdigit():
-            return names.get(int(value), value)
-        if field == "program_id" and value.isdigit():
-            return program_names.get(int(value), value)
-        if field == "status" and value in set(Status):
-            return str(STATUS_LABELS[Status(value)])
-        if field == "priority" and value in set(Priority):
-            return str(PRIORITY_LABELS[Priority(value)])
-        if field in ("start_date", "due_date"):
-            from datetime import date
-
-            try:
-                return format_day(date.fromisoformat(value))
-            except ValueError:
-                return value
-        if field == "progress":
-            return f"{value}%"
-        if field == "accepted_at":
-            return _("diterima")
-        return value if len(value) <= 160 else value[:157] + "…"
-
-    kinds = {
-        "created": _("membuat butir ini"),
-        "imported": _("mengimpor butir ini dari berkas"),
-        "update": _("mengirim laporan progres"),
-        "accepted": _("menerima butir ini sebagai selesai"),
-        "returned": _("mengembalikan butir ini untuk diperbaiki"),
-        "comment": _("menulis komentar"),
-    }
-    lines = []
-    for e in events:
-        if e.kind == "changed":
-            text = _(
-                "mengubah %(field)s: %(old)s → %(new)s",
-                field=FIELD_LABELS.get(e.field, e.field),
-                old=show(e.field, e.old_value),
-                new=show(e.field, e.new_value),
-            )
-        else:
-            text = kinds.get(e.kind, e.kind)
-        lines.append({"at": e.created_at, "actor": e.actor, "text": text})
-    return lines
-
-
-@bp.route("/items/<int:item_id>")
-@login_required
-def item(item_id: int):
-    """An item: its plan, progress updates with evidence, comments, review and history."""
-    item = _get(ActionItem, item_id)
-    authorize("actions.view_item", item)
-    updates = db.session.scalars(
-        select(ProgressUpdate)
-        .options(selectinload(ProgressUpdate.author))
-        .where(ProgressUpdate.item_id == item.id)
-        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-    ).all()
-    comments = db.session.scalars(
-        select(Comment)
-        .options(selectinload(Comment.author))
-        .where(Comment.item_id == item.id)
-        .order_by(Comment.created_at, Comment.id)
-    ).all()
-    events = db.session.scalars(
-        select(ItemEvent)
-        .options(selectinload(ItemEvent.actor))
-        .where(ItemEvent.item_id == item.id)
-        .order_by(ItemEvent.created_at.desc(), ItemEvent.id.desc())
-    ).all()
-    return render_template(
-        "actions/item.html",
-        item=item,
-        updates=updates,
-        comments=comments,
-        history=_history(list(events)),
-        courses=linked_courses([c.course_slug for c in item.courses]),
-        today=wib_today(utcnow()),
-        comment_form=CommentForm(),
-        review_form=ReviewForm(),
-    )
-
-
-@bp.route("/items/<int:item_id>/update", methods=["GET", "POST"])
-@login_required
-@limit_upload
-def update_new(item_id: int):
-    """Report progress (owners): a new percentage and status, a note, and evidence."""
-    item = _get(ActionItem, item_id)
-    authorize("actions.post_update", item)
-    form = UpdateForm()
-    if request.method == "GET":
-        form.progress.data = item.progress
-        if item.status in (Status.IN_PROGRESS, Status.DONE, Status.BLOCKED):
-            form.status.data = item.status
-    if form.validate_on_submit():
-        checked = None
-        upload = form.evidence.data
-        if upload is not None and getattr(upload, "filename", ""):
-            try:
-                checked = evidence_files.check_upload(upload)
-            except evidence_files.EvidenceError as exc:
-                form.evidence.errors = [str(exc)]
-        if not form.evidence.errors:
-            now = utcnow()
-            key = None
-            try:
-                update = services.post_update(
-                    item,
-                    current_user,
-                    now,
-                    progress=form.progress.data,
-                    status=form.status.data,
-                    note=form.note.data,
-                    link_url=form.link_url.data,
-                    evidence=checked,
-                )
-                if checked is not None:
-                    key = evidence_files.store(checked, now)
-                    update.evidence_key = key
-                    db.session.flush()
-                db.session.commit()
-            except services.ActionError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            except Exception:
-                db.session.rollback()
-                if key:
-                    evidence_files.remove(key)
-                raise
-            else:
-                current_app.logger.info("progress update %s on item %s", update.id, item.id)
-                flash(_("Laporan progres telah dikirim."), "success")
-                return redirect(url_for("actions.item", item_id=item.id))
-    max_mb = current_app.config["MAX_UPLOAD_MB"]
-    return render_template("actions/update_form.html", form=form, item=item, max_mb=max_mb)
-
-
-@bp.route("/items/<int:item_id>/comments", methods=["POST"])
-@login_required
-def comment_new(item_id: int):
-    """Comment on an item (anyone who may read it)."""
-    item = _get(ActionItem, item_id)
-    authorize("actions.comment", item)
-    form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            services.add_comment(item, current_user, utcnow(), form.body.data)
-        except services.ActionError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Komentar telah dikirim."), "success")
-    else:
-        flash(_("Komentar tidak boleh kosong dan paling banyak 2.000 karakter."), "error")
-    return redirect(url_for("actions.item", item_id=item.id) + "#komentar")
-
-
-@bp.route("/items/<int:item_id>/review", methods=["POST"])
-@login_required
-def review(item_id: int):
-    """The unit head accepts a done item, or sends it back with a reason."""
-    item = _get(ActionItem, item_id)
-    authorize("actions.review", item)
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        if form.send_back.data:
-            services.send_back(item, current_user, utcnow(), form.comment.data)
-            message = _("Butir dikembalikan kepada penanggung jawab untuk diperbaiki.")
-        else:
-            services.accept(item, current_user, utcnow())
-            message = _("Butir diterima sebagai selesai.")
-    except services.ActionError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("actions.item", item_id=item.id))
-
-
-@bp.route("/evidence/<int:update_id>")
-@login_required
-def evidence(update_id: int):
-    """Download an evidence file, as an attachment, for people who may read the item."""
-    update = _get(ProgressUpdate, update_id)
-    authorize("actions.download_evidence", update)
-    if not update.evidence_key:
-        abort(404)
-    try:
-        path = evidence_files.path_for(update.evidence_key)
-    except evidence_files.EvidenceError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=update.evidence_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=update.evidence_name or "bukti-dukung",
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 # -- overview -------------------------------------------------------------------------------------
@@ -592,167 +312,3 @@ def overview_export(fmt: str):
     name = f"pantauan-rencana-aksi-{wib_today(utcnow()).isoformat()}"
     values = (rollup_values(r) for r in rows)
     return respond(fmt, name, rollup_columns(), values, _("Rencana Aksi"))
-
-
-# -- import ---------------------------------------------------------------------------------------
-
-
-def _import_form() -> ImportForm:
-    form = ImportForm()
-    form.program_id.choices = options([(p.id, p.name) for p in services.programs(active_only=True)])
-    units = [
-        u for u in queries.visible_units(current_user) if can(current_user, "actions.import", u)
-    ]
-    choices = [(u.id, "\u2003" * u.depth + u.name) for u in units]
-    form.unit_id.choices = options([(0, _("— sesuai kolom Unit Kerja —")), *choices])
-    return form
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-@limit_upload
-def import_upload():
-    """Upload a CSV/XLSX of action items and see every row's problems before anything is saved."""
-    authorize("actions.import")
-    form = _import_form()
-    confirm = None
-    check = None
-    if form.validate_on_submit():
-        upload = form.file.data
-        name = getattr(upload, "filename", "") or ""
-        program = db.session.get(Program, form.program_id.data)
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-        if not name:
-            form.file.errors = [_("Pilih berkas CSV atau XLSX.")]
-        elif not name.lower().endswith((".csv", ".xlsx", ".txt")):
-            form.file.errors = [_("Unggah berkas .csv atau .xlsx.")]
-        elif program is None:
-            form.program_id.errors = [_("Pilih program.")]
-        elif unit is not None and not can(current_user, "actions.import", unit):
-            abort(403)
-        else:
-            data = upload.stream.read()
-            now = utcnow()
-            imports.parking.purge(now)
-            check = imports.check_import(name, data, current_user, program, unit)
-            if check.ok:
-                # The name is not kept (it may name someone); its extension is what matters.
-                extension = "xlsx" if name.lower().endswith(".xlsx") else "csv"
-                parked = imports.parking.park(
-                    data,
-                    {"user_id": current_user.id, "program_id": program.id,
-                     "unit_id": unit.id if unit else None, "filename": f"impor.{extension}"},
-                    now,
-                )  # fmt: skip
-                confirm = ImportConfirmForm(token=parked.token)
-    return render_template("actions/import.html", form=form, check=check, confirm=confirm)
-
-
-@bp.route("/import/confirm", methods=["POST"])
-@login_required
-def import_confirm():
-    """Write every checked row, or none: the file is checked again just before writing."""
-    authorize("actions.import")
-    form = ImportConfirmForm()
-    parked = (
-        imports.parking.unpark(form.token.data, utcnow()) if form.validate_on_submit() else None
-    )
-    if parked is None or parked.meta.get("user_id") != current_user.id:
-        flash(
-            _("Berkas impor tidak ditemukan atau sudah kedaluwarsa. Silakan unggah lagi."), "error"
-        )
-        return redirect(url_for("actions.import_upload"))
-    data, meta = parked.read(), parked.meta
-    program = db.session.get(Program, meta["program_id"])
-    unit = db.session.get(Unit, meta["unit_id"]) if meta.get("unit_id") else None
-    if program is None:
-        abort(404)
-    check = imports.check_import(meta["filename"], data, current_user, program, unit)
-    if not check.ok:
-        flash(
-            _("Data berubah sejak pemeriksaan; tidak ada yang diimpor. Periksa masalah di bawah."),
-            "error",
-        )
-        return render_template(
-            "actions/import.html", form=_import_form(), check=check, confirm=None
-        )
-    try:
-        items = imports.apply_import(check, current_user, program, utcnow())
-        db.session.commit()
-    except services.ActionError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("actions.import_upload"))
-    imports.parking.discard(parked.token)
-    flash(_("%(n)d butir rencana aksi telah diimpor.", n=len(items)), "success")
-    return redirect(url_for("actions.index"))
-
-
-@bp.route("/import/template.csv")
-@login_required
-def import_template():
-    """An empty CSV with the columns the import understands."""
-    authorize("actions.import")
-    header = "Judul;Deskripsi;Output;Indikator;Target;NIP Penanggung Jawab;Unit Kerja;Mulai;Tenggat;Prioritas;Status;Progres\r\n"  # noqa: E501
-    return Response(
-        "\ufeff" + header,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="templat-rencana-aksi.csv"'},
-    )
-
-
-# -- programmes -----------------------------------------------------------------------------------
-
-
-@bp.route("/programs")
-@login_required
-def programs():
-    """The follow-up programmes (HR and admin)."""
-    authorize("actions.programs")
-    return render_template("actions/programs.html", programs=services.programs())
-
-
-def _program_form_save(form: ProgramForm, program: Program) -> bool:
-    name = form.name.data.strip()
-    clash = db.session.scalar(
-        select(Program.id).where(Program.name == name, Program.id != (program.id or 0))
-    )
-    if clash:
-        form.name.errors = [_("Nama program ini sudah dipakai.")]
-        return False
-    program.name = name
-    program.description = (form.description.data or "").strip() or None
-    program.starts_on = form.starts_on.data
-    program.ends_on = form.ends_on.data
-    program.active = form.active.data
-    return True
-
-
-@bp.route("/programs/new", methods=["GET", "POST"])
-@login_required
-def program_new():
-    """Add a programme, with its period."""
-    authorize("actions.programs")
-    form = ProgramForm()
-    if form.validate_on_submit():
-        program = Program()
-        if _program_form_save(form, program):
-            db.session.add(program)
-            db.session.commit()
-            flash(_("Program %(name)s telah ditambahkan.", name=program.name), "success")
-            return redirect(url_for("actions.programs"))
-    return render_template("actions/program_form.html", form=form, program=None)
-
-
-@bp.route("/programs/<int:program_id>", methods=["GET", "POST"])
-@login_required
-def program_edit(program_id: int):
-    """Rename a programme, change its period, or close it to new items."""
-    program = _get(Program, program_id)
-    authorize("actions.programs", program)
-    form = ProgramForm(obj=program)
-    if form.validate_on_submit() and _program_form_save(form, program):
-        db.session.commit()
-        flash(_("Program %(name)s telah disimpan.", name=program.name), "success")
-        return redirect(url_for("actions.programs"))
-    return render_template("actions/program_form.html", form=form, program=program)
