@@ -20,7 +20,7 @@ from lms.courses.models import Enrollment
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.org.models import Unit
-from lms.reports.services import Filters, people
+from lms.reports.services import Filters, people, person_columns
 from lms.reports.tree import roll_up, unit_tree
 
 
@@ -204,13 +204,7 @@ def _listing(unit: Unit | None, filters: Filters):
     person_unit = aliased(Unit, name="person_unit")
     query = (
         select(
-            User.id,
-            User.full_name,
-            User.nip,
-            User.position,
-            User.position_type,
-            User.rank,
-            person_unit.name.label("unit"),
+            *person_columns(person_unit),
             j.c.employment,
             j.c.contract_start,
             j.c.jp,

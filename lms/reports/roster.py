@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from lms.accounts.models import User
 from lms.courses.models import Course
 from lms.org.models import Unit
-from lms.reports.services import Filters, figure_columns, pairs, people
+from lms.reports.services import Filters, figure_columns, pairs, people, person_columns
 
 PEOPLE_SORT = ("name", "nip", "unit", "pairs", "completed", "overdue", "completion_pct", "jp")
 
@@ -41,13 +41,7 @@ def people_query(unit: Unit | None, filters: Filters, today: date, sort: str, de
     order = order.desc() if desc else order.asc()
     query = (
         select(
-            User.id,
-            User.full_name,
-            User.nip,
-            User.position,
-            User.position_type,
-            User.rank,
-            person_unit.name.label("unit"),
+            *person_columns(person_unit),
             columns["pairs"].label("pairs"),
             func.coalesce(agg.c.assigned, 0).label("assigned"),
             func.coalesce(agg.c.not_started, 0).label("not_started"),

@@ -83,6 +83,20 @@ class Filters:
 # -- building blocks ------------------------------------------------------------------------------
 
 
+def person_columns(person_unit) -> tuple:
+    """A person's columns in a report listing (id, name, NIP, position, position type, rank and
+    the name of their unit, ``person_unit`` being an alias of Unit joined on the person)."""
+    return (
+        User.id,
+        User.full_name,
+        User.nip,
+        User.position,
+        User.position_type,
+        User.rank,
+        person_unit.name.label("unit"),
+    )
+
+
 def people(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Select:
     """Active learners in ``unit``'s subtree (everyone for None), with the person filters."""
     query = select(
