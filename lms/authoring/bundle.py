@@ -19,14 +19,14 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from lms.courses.content import (
+from lms.courses.content import load_course
+from lms.courses.source import (
     COURSE_FILE,
     LESSON_RE,
     QUIZ_FILE,
     CourseContentError,
     CourseSource,
     Problem,
-    load_course,
 )
 from lms.quiz.gift_model import GiftError
 from lms.quiz.gift_reader import PLACEHOLDER_RE, Block

@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from lms.courses.content import LEVELS, SLUG_RE
+from lms.courses.source import LEVELS, SLUG_RE
 from lms.forms import BaseForm, max_length, options, required, single_line
 from lms.i18n import lazy_gettext as _l
 from lms.quiz.forms import SHOW_ANSWER_CHOICES

@@ -25,7 +25,7 @@ from lms.authoring.question_forms import (
     representable,
     same,
 )
-from lms.courses.content import QUIZ_FILE
+from lms.courses.source import QUIZ_FILE
 from lms.extensions import db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _

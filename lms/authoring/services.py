@@ -25,7 +25,9 @@ from lms.authoring import bundle
 from lms.authoring.bundle import Files
 from lms.authoring.models import CourseDraft, DraftFile, Publication
 from lms.courses import services as courses
-from lms.courses.content import (
+from lms.courses.markdown import slugify
+from lms.courses.models import DATABASE_ONLY, Course
+from lms.courses.source import (
     COURSE_FILE,
     IMAGE_EXTENSIONS,
     QUIZ_FILE,
@@ -33,8 +35,6 @@ from lms.courses.content import (
     CourseSource,
     Problem,
 )
-from lms.courses.markdown import slugify
-from lms.courses.models import DATABASE_ONLY, Course
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.signals import course_created

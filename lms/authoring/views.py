@@ -31,9 +31,9 @@ from lms.authoring.forms import (
     QuizForm,
 )
 from lms.authoring.models import CourseDraft
-from lms.courses.content import IMAGE_EXTENSIONS, QUIZ_FILE
 from lms.courses.markdown import render_markdown
 from lms.courses.models import Course
+from lms.courses.source import IMAGE_EXTENSIONS, QUIZ_FILE
 from lms.extensions import db
 from lms.forms import BaseForm
 from lms.i18n import gettext as _

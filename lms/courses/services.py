@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from lms.accounts.models import User
 from lms.audit.services import record
 from lms.courses import jp
-from lms.courses.content import CourseSource, Problem, load_courses
+from lms.courses.content import load_courses
 from lms.courses.models import (
     DATABASE_ONLY,
     Certificate,
@@ -24,6 +24,7 @@ from lms.courses.models import (
     Lesson,
     LessonProgress,
 )
+from lms.courses.source import CourseSource, Problem
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import wib_today

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms.courses.content import CourseSource, Problem
 from lms.courses.markdown import render_inline_text, render_markdown, sanitize_html
 from lms.courses.models import Course, Enrollment
+from lms.courses.source import CourseSource, Problem
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.quiz import gift, grading

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from lms.authoring import services
 from lms.authoring.models import CourseDraft
-from lms.courses.content import QUIZ_FILE
+from lms.courses.source import QUIZ_FILE
 from lms.i18n import utcnow
 from lms.quiz.gift import Answer, NumericAnswer, Pair, Question, parse_gift
 from tests.authoring.helpers import SETTINGS

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lms.authoring import services
-from lms.courses.content import QUIZ_FILE
+from lms.courses.source import QUIZ_FILE
 from lms.i18n import utcnow
 from lms.quiz.gift import parse_gift
 from tests.authoring.helpers import SETTINGS

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from lms.courses.content import (
-    CourseContentError,
-    CourseSource,
-    Problem,
-    QuizSettings,
-    load_course,
-    load_courses,
-    toml_key_lines,
-)
+from lms.courses.content import load_course, load_courses
+from lms.courses.source import CourseContentError, CourseSource, Problem, QuizSettings
+from lms.courses.toml_keys import toml_key_lines
 
 DATA = Path(__file__).parent / "data" / "courses"
 
