@@ -149,6 +149,9 @@ def from_env(env: Mapping[str, str] | None = None) -> dict:
         "REMIND_OVERDUE_EVERY_DAYS": _int(env, "LMS_REMIND_OVERDUE_EVERY_DAYS", 7),
         "REMIND_NOT_STARTED_DAYS": _int(env, "LMS_REMIND_NOT_STARTED_DAYS", 7),
         "REMIND_STALLED_DAYS": _int(env, "LMS_REMIND_STALLED_DAYS", 14),
+        #: PostgreSQL: how many connections a reminder run's rules use at once (1: one after
+        #: another). A province's run is mostly the database writing; two use two of its cores.
+        "REMIND_CONNECTIONS": _int(env, "LMS_REMIND_CONNECTIONS", 2),
         #: Instructors hear of essays waiting for a grade longer than this (lms/teaching).
         "GRADING_REMIND_DAYS": _int(env, "LMS_GRADING_REMIND_DAYS", 3),
         "ESCALATE_HEAD_DAYS": _int(env, "LMS_ESCALATE_HEAD_DAYS", 7),

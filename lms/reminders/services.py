@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from contextvars import copy_context
 from datetime import datetime
+from queue import Empty, Queue
 
 from flask import current_app
 from sqlalchemy import (
@@ -33,7 +37,7 @@ from lms.i18n import utcnow
 from lms.reminders import digests as _digests  # noqa: F401 - registers the digest rules
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from lms.reminders.outbox import deliver
-from lms.reminders.rules import BEFORE_RUN, Batch, Due, fresh, in_order, one_run
+from lms.reminders.rules import BEFORE_RUN, LAST, Batch, Due, Rule, fresh, in_order, one_run
 from lms.sql import insert_or_ignore, retry_when_locked
 
 CATEGORIES = ("course", "action", "escalation", "digest", "summary")
@@ -201,12 +205,20 @@ def run_rules(
     """Run every enabled rule (or ``names``) for ``now``; return how many reminders each made.
 
     A full run first runs the steps features registered in ``BEFORE_RUN``. Within one run,
-    what rules share (the courses' obligations, the chain of heads) is computed once.
-    ``timings``, when given, receives the seconds each step and rule took, wall clock and this
-    process's CPU (for the benchmark).
+    what rules share (the courses' obligations, the chain of heads) is computed once. On
+    PostgreSQL the rules then go over ``REMIND_CONNECTIONS`` connections at once (each rule in
+    its own transactions, as always; the ``last`` ones, the digests, after all others), since a
+    province's run is mostly the database writing reminders; SQLite has one writer, so there
+    they run one after another. ``timings``, when given, receives the seconds each step and
+    rule took, wall clock and the CPU of the thread that ran it (for the benchmark).
     """
     disabled = set(current_app.config["REMIND_DISABLED"])
     counts: dict[str, int] = {}
+    chosen = [
+        (name, fn)
+        for name, fn in in_order()
+        if (names is None or name in names) and name not in disabled
+    ]
     with one_run():
         if names is None:
             for step, fn in BEFORE_RUN.items():
@@ -214,29 +226,83 @@ def run_rules(
                 counts[step] = retry_when_locked(lambda fn=fn: _tuned() or fn(now)) or 0
                 if timings is not None:
                     timings[step] = _since(started)
-        for name, fn in in_order():
-            if (names is not None and name not in names) or name in disabled:
-                continue
-            started = _clocks()
-            made = 0
-            dues: list[Due] = []
-            batches: list[Batch] = []
-            _tuned()  # for the rule's own queries, run in the transaction this begins
-            for found in fn(now):
-                if isinstance(found, Batch):
-                    batches.append(found)
-                    continue
-                dues.append(found)
-                if len(dues) >= BATCH:
-                    made += len(retry_when_locked(lambda d=dues: _tuned() or record(d, now)) or [])
-                    dues = []
-            if dues:
-                made += len(retry_when_locked(lambda d=dues: _tuned() or record(d, now)) or [])
-            if batches:
-                made += retry_when_locked(lambda b=batches: _tuned() or record_batches(b, now)) or 0
-            counts[name] = made
-            if timings is not None:
-                timings[name] = _since(started)
+        first = [(name, fn) for name, fn in chosen if name not in LAST]
+        connections = current_app.config["REMIND_CONNECTIONS"] if _postgresql() else 1
+        if connections > 1 and len(first) > 1:
+            counts.update(_side_by_side(first, now, timings, connections))
+        else:
+            counts.update({name: _run_rule(name, fn, now, timings) for name, fn in first})
+        for name, fn in chosen:
+            if name in LAST:
+                counts[name] = _run_rule(name, fn, now, timings)
+    return counts
+
+
+def _run_rule(
+    name: str, fn: Rule, now: datetime, timings: dict[str, tuple[float, float]] | None
+) -> int:
+    """Run one rule: its :class:`Due` rows recorded in batches, its :class:`Batch` es in one
+    statement; each write in a transaction of its own (retried while SQLite is locked)."""
+    started = _clocks()
+    made = 0
+    dues: list[Due] = []
+    batches: list[Batch] = []
+    _tuned()  # for the rule's own queries, run in the transaction this begins
+    for found in fn(now):
+        if isinstance(found, Batch):
+            batches.append(found)
+            continue
+        dues.append(found)
+        if len(dues) >= BATCH:
+            made += len(retry_when_locked(lambda d=dues: _tuned() or record(d, now)) or [])
+            dues = []
+    if dues:
+        made += len(retry_when_locked(lambda d=dues: _tuned() or record(d, now)) or [])
+    if batches:
+        made += retry_when_locked(lambda b=batches: _tuned() or record_batches(b, now)) or 0
+    if timings is not None:
+        timings[name] = _since(started)
+    return made
+
+
+def _side_by_side(
+    rules: list[tuple[str, Rule]],
+    now: datetime,
+    timings: dict[str, tuple[float, float]] | None,
+    connections: int,
+) -> dict[str, int]:
+    """Run ``rules`` on ``connections`` threads, each with its own app context (so its own
+    session and connection), taking the next rule in order when one is done. Each thread runs
+    in a copy of this run's context, so what :func:`once_per_run` computed is shared. The first
+    failure is raised once every thread has stopped."""
+    app = current_app._get_current_object()
+    pending = Queue()
+    for item in rules:
+        pending.put(item)
+    counts: dict[str, int] = {}
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                while True:
+                    try:
+                        name, fn = pending.get_nowait()
+                    except Empty:
+                        return
+                    counts[name] = _run_rule(name, fn, now, timings)
+            except BaseException:
+                _rollback()
+                while not pending.empty():  # the run failed: the other threads stop too
+                    with suppress(Empty):
+                        pending.get_nowait()
+                raise
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=connections, thread_name_prefix="reminders") as pool:
+        runs = [pool.submit(copy_context().run, work) for _ in range(connections)]
+    for run in runs:
+        run.result()
     return counts
 
 
@@ -251,7 +317,7 @@ def _tuned() -> None:
 
 
 def _clocks() -> tuple[float, float]:
-    return time.perf_counter(), time.process_time()
+    return time.perf_counter(), time.thread_time()
 
 
 def _since(started: tuple[float, float]) -> tuple[float, float]:

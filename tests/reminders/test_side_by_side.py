@@ -1,0 +1,128 @@
+"""A run's rules side by side on PostgreSQL (``REMIND_CONNECTIONS``), one after another on
+SQLite: the same reminders either way, two rules really at once, a failure reported."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from lms.reminders import rules, services
+from lms.reminders.models import JobRun, Notification, OutboxMessage
+from tests.factories import make_item, make_program, make_user
+from tests.reminders.conftest import DEADLINE, at
+
+#: A run with a course coming due, overdue action items and their escalation, the digests.
+MOMENT = at(DEADLINE - timedelta(days=7))
+
+
+def _made(db) -> list[tuple]:
+    rows = db.session.execute(
+        select(
+            Notification.user_id,
+            Notification.key,
+            Notification.title,
+            Notification.body,
+            Notification.url,
+            OutboxMessage.to_address,
+        ).outerjoin(OutboxMessage, OutboxMessage.notification_id == Notification.id)
+    )
+    return sorted(tuple(row) for row in rows)
+
+
+@pytest.fixture
+def busy_world(world, db):
+    """``world`` plus a few more late learners and overdue action items (several rules fire)."""
+    unit = world["late"].unit
+    for n in range(4):
+        make_user(unit=unit, email=f"pegawai{n}@jatimprov.go.id")
+    program = make_program("Retret 2025")
+    for n in range(3):
+        make_item(
+            unit,
+            world["late"],
+            program,
+            world["head"],
+            now=MOMENT - timedelta(days=60),
+            due_date=(MOMENT - timedelta(days=10 + n)).date(),
+        )
+    db.session.commit()
+    return world
+
+
+def test_same_reminders_one_after_another_and_side_by_side(app, db, busy_world):
+    app.config["REMIND_CONNECTIONS"] = 2
+    counts = services.run_rules(MOMENT)
+    side_by_side = _made(db)
+    assert counts["course_due"] == 7 and counts["action_overdue"] == 3
+    db.session.execute(delete(OutboxMessage))
+    db.session.execute(delete(Notification))
+    db.session.commit()
+    app.config["REMIND_CONNECTIONS"] = 1
+    assert services.run_rules(MOMENT) == counts | {"assignments_enrolled": 0}
+    assert _made(db) == side_by_side
+    # ...and a third run, side by side again, finds everything there.
+    app.config["REMIND_CONNECTIONS"] = 2
+    assert sum(services.run_rules(MOMENT).values()) == 0
+
+
+@pytest.fixture
+def two_rules(monkeypatch):
+    """Two rules that each wait (up to 10 s) for the other to be running too, noting the
+    thread and database connection they ran on."""
+    met = threading.Barrier(2, timeout=10)
+    seen: dict[str, tuple[int, object]] = {}
+
+    def waiting(name):
+        def fn(now):
+            seen[name] = (threading.get_ident(), services.db.session.connection().connection)
+            met.wait()
+            return iter(())
+
+        return fn
+
+    monkeypatch.setattr(rules, "RULES", {"a": waiting("a"), "b": waiting("b")})
+    return seen
+
+
+def test_postgresql_runs_two_rules_at_once_on_two_connections(app, db, two_rules):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: its rules run one after another")
+    app.config["REMIND_CONNECTIONS"] = 2
+    assert services.run_rules(MOMENT, names=["a", "b"]) == {"a": 0, "b": 0}
+    (thread_a, conn_a), (thread_b, conn_b) = two_rules["a"], two_rules["b"]
+    assert thread_a != thread_b and conn_a is not conn_b
+
+
+def test_sqlite_runs_rules_one_after_another(app, db, monkeypatch):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL runs them side by side")
+    app.config["REMIND_CONNECTIONS"] = 2
+    threads = []
+
+    def noting(now):
+        threads.append(threading.get_ident())
+        return iter(())
+
+    monkeypatch.setattr(rules, "RULES", {"a": noting, "b": noting})
+    assert services.run_rules(MOMENT, names=["a", "b"]) == {"a": 0, "b": 0}
+    assert threads == [threading.get_ident()] * 2
+
+
+def test_a_failing_rule_fails_the_run_and_is_recorded(app, db, busy_world, monkeypatch):
+    app.config["REMIND_CONNECTIONS"] = 2
+
+    def broken(now):
+        raise RuntimeError("aturan rusak")
+        yield  # a generator, as rules are
+
+    monkeypatch.setitem(rules.RULES, "broken", broken)
+    run = services.run_job("reminders", services.run_rules, MOMENT)
+    assert run.error == "RuntimeError: aturan rusak"
+    assert db.session.get(JobRun, run.id).error == "RuntimeError: aturan rusak"
+    # Rules that ran before it kept their reminders; the next run adds what is missing.
+    monkeypatch.delitem(rules.RULES, "broken")
+    services.run_rules(MOMENT)
+    assert db.session.scalar(select(func.count(Notification.id))) > 0
