@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from lms.accounts import permissions as _permissions  # noqa: F401 - registers the accounts rules
 from lms.accounts import services
 from lms.accounts.forms import (
     ConfirmForm,

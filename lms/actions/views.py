@@ -20,6 +20,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.actions import import_views as _import_views  # noqa: F401 - registers its routes on bp
 from lms.actions import item_views as _item_views  # noqa: F401 - registers its routes on bp
+from lms.actions import permissions as _permissions  # noqa: F401 - registers the actions rules
 from lms.actions import program_views as _program_views  # noqa: F401 - registers its routes on bp
 from lms.actions import queries, services
 from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders

@@ -26,6 +26,7 @@ from lms.accounts.models import User
 from lms.accounts.sessions import end_all_sessions, end_current_session, start_session
 from lms.accounts.views import safe_next
 from lms.activation import overview, services
+from lms.activation import permissions as _permissions  # noqa: F401 - registers the activation rules
 from lms.activation.forms import ForgotForm, InviteForm, SetPasswordForm
 from lms.audit.services import record
 from lms.extensions import db

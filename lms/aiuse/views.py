@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 import lms.aiuse.reminders  # noqa: F401 - registers the register's reminder rules
 from lms.accounts.models import User
+from lms.aiuse import permissions as _permissions  # noqa: F401 - registers the aiuse rules
 from lms.aiuse import province, services
 from lms.aiuse.exports import columns as export_columns
 from lms.aiuse.exports import values as export_values
@@ -35,6 +36,7 @@ from lms.aiuse.models import (
     Risk,
     Status,
 )
+from lms.aiuse.permissions import sees_ai_register
 from lms.aiuse.province import Filters
 from lms.aiuse.risk import RULES as RISK_RULES
 from lms.aiuse.risk import assess, needs_dpia
@@ -48,7 +50,7 @@ from lms.i18n import utcnow, wib_today
 from lms.main.views import NAV
 from lms.org.models import Unit
 from lms.pagination import check_page, page_number
-from lms.policy import authorize, can, sees_ai_register
+from lms.policy import authorize, can
 from lms.reports.exports import respond
 
 bp = Blueprint("aiuse", __name__, template_folder="templates")

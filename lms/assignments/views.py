@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 # receivers: imported to connect them to the signals of features that place people
 from lms.accounts.models import POSITION_TYPES
+from lms.assignments import permissions as _permissions  # noqa: F401 - registers the assignments rules
 from lms.assignments import receivers, services  # noqa: F401
 from lms.assignments.forms import AssignmentForm, CancelForm
 from lms.assignments.models import Assignment

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import false, select
 
 from lms.accounts.models import User
+from lms.audit import permissions as _permissions  # noqa: F401 - registers the audit rules
 from lms.audit import services
 from lms.audit.forms import AuditFilterForm
 from lms.audit.models import AuditEvent

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from lms.assignments.services import apply_assignments
 from lms.authoring import bundle, services
+from lms.authoring import permissions as _permissions  # noqa: F401 - registers the authoring rules
 from lms.authoring import questions as _questions  # noqa: F401 - registers its routes on bp
 from lms.authoring import versions as _versions  # noqa: F401 - registers its routes on bp
 from lms.authoring.blueprint import bp, editable_draft
@@ -40,7 +41,8 @@ from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow
 from lms.main.views import NAV
-from lms.policy import authorize, is_staff, taught_course_ids
+from lms.policy import authorize, is_staff
+from lms.teaching.permissions import taught_course_ids
 
 __all__ = ["bp"]
 

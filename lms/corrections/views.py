@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from lms.corrections import permissions as _permissions  # noqa: F401 - registers the corrections rules
 from lms.corrections import services
 from lms.corrections.forms import CorrectionForm, DecisionForm
 from lms.corrections.models import CorrectionRequest

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from lms.audit.services import record
 from lms.courses import jp, pages, services
+from lms.courses import permissions as _permissions  # noqa: F401 - registers the courses rules
 from lms.courses import reminders as _reminders  # noqa: F401 - registers the course reminders
 from lms.courses.certificates import certificate_pdf
 from lms.courses.forms import RevokeForm

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import User
 from lms.audit.services import record
+from lms.erasure import permissions as _permissions  # noqa: F401 - registers the erasure rules
 from lms.erasure import services
 from lms.erasure.forms import ErasureForm
 from lms.extensions import client_address, db

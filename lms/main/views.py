@@ -32,6 +32,7 @@ from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow, wib_today
 from lms.limits import retry_after_seconds
 from lms.main import health
+from lms.main import permissions as _permissions  # noqa: F401 - registers the main rules
 from lms.org.models import Unit
 from lms.org.services import units_headed_by
 from lms.policy import authorize, can

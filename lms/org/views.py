@@ -11,6 +11,7 @@ from lms.extensions import db
 from lms.forms import options
 from lms.i18n import gettext as _
 from lms.i18n import utcnow
+from lms.org import permissions as _permissions  # noqa: F401 - registers the org rules
 from lms.org import services
 from lms.org.forms import UnitForm
 from lms.org.models import Unit

@@ -20,6 +20,7 @@ from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow
 from lms.main.views import NAV
 from lms.pagination import paginate
+from lms.paths import permissions as _permissions  # noqa: F401 - registers the paths rules
 from lms.paths import services
 from lms.paths.forms import CancelPathForm, PathForm
 from lms.paths.models import LearningPath

@@ -13,6 +13,7 @@ from lms.i18n import utcnow, wib_today
 from lms.limits import limit_upload
 from lms.pagination import check_page, page_number
 from lms.people import importer
+from lms.people import permissions as _permissions  # noqa: F401 - registers the people rules
 from lms.people.forms import ConfirmImportForm, ImportForm
 from lms.policy import authorize
 from lms.uploads import Parked, Parking

@@ -15,6 +15,7 @@ from lms.i18n import utcnow
 from lms.limits import limit_upload
 from lms.policy import authorize
 from lms.quiz import gift, presenting, services
+from lms.quiz import permissions as _permissions  # noqa: F401 - registers the quiz rules
 from lms.quiz.answers import from_form
 from lms.quiz.forms import GiftUploadForm, QuizSettingsForm
 from lms.quiz.models import Attempt

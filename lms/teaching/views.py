@@ -18,6 +18,7 @@ from lms.i18n import utcnow
 from lms.policy import authorize, can, is_staff
 from lms.quiz.models import AttemptQuestion
 from lms.teaching import grading, questions, services
+from lms.teaching import permissions as _permissions  # noqa: F401 - registers the teaching rules
 from lms.teaching import reminders as _reminders  # noqa: F401 - registers the grading reminder
 from lms.teaching.forms import AnswerForm, AskForm, EssayGradeForm, InstructorForm
 
