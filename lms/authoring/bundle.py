@@ -2,7 +2,7 @@
 
 Everything a browser author makes is kept as the files of a ``courses/<slug>/`` folder, so it is
 checked by the very loader ``flask lms courses check`` runs (:func:`lms.courses.content.load_course`
-and :func:`lms.quiz.services.check_quiz`), on a temporary copy of the folder.
+and :func:`lms.quiz.banks.check_quiz`), on a temporary copy of the folder.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from lms.courses.source import (
     CourseSource,
     Problem,
 )
+from lms.quiz.banks import check_quiz
 from lms.quiz.gift_model import GiftError
 from lms.quiz.gift_reader import PLACEHOLDER_RE, Block
-from lms.quiz.services import check_quiz
 
 Files = dict[str, bytes]
 

@@ -142,7 +142,7 @@ def _lessons_statement(enrolled: bool) -> Select:
 def lesson_page(user: User, slug: str, lesson_slug: str, has_quiz) -> dict | None:
     """What the lesson page needs, in two statements: the live course with the person's
     enrolment and whether it has a quiz (``has_quiz``: a scalar subquery on ``Course.id``, the
-    same object every time, as :func:`lms.quiz.services.has_quiz_clause` gives it);
+    same object every time, as :func:`lms.quiz.banks.has_quiz_clause` gives it);
     then the current lessons in order, each with whether it is done, and the text of the one
     asked for only. None when the course does not exist; ``lesson`` is None when the lesson
     does not, or when the person is not enrolled (see :func:`add_lessons`)."""

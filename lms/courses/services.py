@@ -28,6 +28,7 @@ from lms.courses.source import CourseSource, Problem
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.i18n import wib_today
+from lms.quiz.banks import check_quiz, quiz_passed, sync_quiz
 from lms.sql import insert_or_ignore
 
 # Crockford-like alphabet: no 0/O, 1/I/L, U, so a code read aloud or typed is unambiguous.
@@ -59,8 +60,6 @@ class SyncReport:
 
 def check_courses(root: Path) -> tuple[list[CourseSource], list[Problem]]:
     """Read every course under ``root`` and its quiz; return them with all problems found."""
-    from lms.quiz.services import check_quiz
-
     courses, problems = load_courses(root, asset_url=asset_url)
     for course in courses:
         problems.extend(check_quiz(course, root))
@@ -177,8 +176,6 @@ def _apply_source(course: Course, source: CourseSource, now: datetime) -> None:
             synced_at=now,
         )
     )
-    from lms.quiz.services import sync_quiz
-
     sync_quiz(course, source, now)
     db.session.flush()
 
@@ -323,8 +320,6 @@ def try_complete(enrollment: Enrollment, now: datetime) -> bool:
     done, total = progress(enrollment)
     if total == 0 or done < total:
         return False
-    from lms.quiz.services import quiz_passed
-
     if not quiz_passed(enrollment):
         return False
     course = db.session.get(Course, enrollment.course_id)

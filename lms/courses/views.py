@@ -36,6 +36,7 @@ from lms.i18n import utcnow, wib_today
 from lms.limits import limit_verify
 from lms.links import external_url
 from lms.policy import authorize, can
+from lms.quiz import banks
 from lms.quiz import services as quiz
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -81,7 +82,7 @@ def course(slug: str):
     enrollment = services.find_enrollment(current_user, course)
     done = services.done_lesson_ids(enrollment) if enrollment else set()
     resume = services.first_unfinished(lessons, done) if enrollment is not None else None
-    has_quiz = quiz.has_quiz(course.id)
+    has_quiz = banks.has_quiz(course.id)
     best = quiz.best_attempt(enrollment) if enrollment and has_quiz else None
     return render_template(
         "courses/course.html",
@@ -118,7 +119,7 @@ def _next_step(course: Course, enrollment: Enrollment):
     )
     if lesson is not None:
         return redirect(url_for("courses.lesson", slug=course.slug, lesson_slug=lesson.slug))
-    if enrollment.completed_at is None and quiz.has_quiz(course.id):
+    if enrollment.completed_at is None and banks.has_quiz(course.id):
         flash(_("Semua materi selesai. Kerjakan kuis untuk menuntaskan kursus."), "info")
         return redirect(url_for("quiz.overview", slug=course.slug))
     return redirect(url_for("courses.course", slug=course.slug))
@@ -174,7 +175,7 @@ def render_lesson(slug: str, lesson_slug: str):
 
     Two statements after the person's, one per panel; it writes only when the lesson opened
     last changes. The course's instructors and staff read it without being enrolled."""
-    page = pages.lesson_page(current_user, slug, lesson_slug, quiz.has_quiz_clause()) or abort(404)
+    page = pages.lesson_page(current_user, slug, lesson_slug, banks.has_quiz_clause()) or abort(404)
     course, enrollment = page["course"], page["enrollment"]
     if enrollment is not None:
         authorize("enrollment.learn", enrollment)

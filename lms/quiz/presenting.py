@@ -15,8 +15,8 @@ from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.quiz import grading
 from lms.quiz.answers import matching_rights
+from lms.quiz.banks import CHOICE_TYPES, as_gift, render_text
 from lms.quiz.models import Attempt, AttemptQuestion, Question
-from lms.quiz.services import CHOICE_TYPES, as_gift, render_text
 
 
 def _int(value: Any) -> int | None:

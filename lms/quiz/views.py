@@ -14,7 +14,7 @@ from lms.i18n import gettext as _
 from lms.i18n import utcnow
 from lms.limits import limit_upload
 from lms.policy import authorize
-from lms.quiz import gift, presenting, services
+from lms.quiz import banks, gift, presenting, services
 from lms.quiz import permissions as _permissions  # noqa: F401 - registers the quiz rules
 from lms.quiz.answers import from_form
 from lms.quiz.forms import GiftUploadForm, QuizSettingsForm
@@ -50,7 +50,7 @@ def overview(slug: str):
         db.session.commit()
         current = None
     attempts = services.attempts_of(enrollment)
-    bank = len(services.active_questions(course.id))
+    bank = len(banks.active_questions(course.id))
     return render_template(
         "quiz/overview.html",
         course=course,
@@ -291,7 +291,7 @@ def settings(slug: str):
             if not questions:
                 problems.append(_("Berkas tidak berisi soal."))
             else:
-                services.replace_bank(course, questions, utcnow())
+                banks.replace_bank(course, questions, utcnow())
                 db.session.commit()
                 flash(_("%(n)d soal dimuat dari berkas GIFT.", n=len(questions)), "success")
                 return redirect(url_for("quiz.settings", slug=slug))

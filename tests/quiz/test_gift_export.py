@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from lms.courses.models import Course, Enrollment
 from lms.i18n import utcnow
-from lms.quiz import presenting, services
+from lms.quiz import banks, presenting, services
 from lms.quiz.answers import from_form
 from lms.quiz.gift import Question, parse_gift, read_gift
 from lms.quiz.gift_export import bank_questions, export_bank, unlisted_weights, write_gift
@@ -190,7 +190,7 @@ def course(db, tmp_path) -> Course:
 def test_bank_export_imports_into_another_course_unchanged(db, course: Course) -> None:
     text = export_bank(course.id, "Bank soal uji")
     other = db.session.scalar(select(Course).where(Course.slug == "salinan"))
-    services.replace_bank(other, parse_gift(text), utcnow())
+    banks.replace_bank(other, parse_gift(text), utcnow())
 
     assert dump(bank_questions(other.id)) == dump(bank_questions(course.id))
     rows = [
@@ -278,7 +278,7 @@ def test_moodle_export_uploads_as_a_bank_with_its_essays(client, login_as, db, c
         content_type="multipart/form-data",
     )
     assert loaded.status_code == 302
-    bank = services.active_questions(course.id)
+    bank = banks.active_questions(course.id)
     assert [(q.key, q.type) for q in bank] == [
         ("Q8", "essay"),  # graded by a person (lms/teaching)
         ("Moodle activities", "matching"),
