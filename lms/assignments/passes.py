@@ -46,27 +46,37 @@ _OWED = Table(
 )
 
 
-def owe_all(owed: Select, now: datetime, people: Select | None = None) -> int:
+def owe_all(
+    owed: Select, now: datetime, people: Select | None = None, courses: list[int] | None = None
+) -> int:
     """Enrol whoever ``owed`` (rows of user_id, course_id, source, deadline: one per person and
     course, with the earliest deadline it is owed by) lists and is not enrolled, with that
     deadline; then give every other enrolment (of ``people``, a select of user ids, when given)
     the deadline owed, or none when nothing is owed any more. Returns how many were enrolled.
+
+    ``courses``, when given, limits the pass to those courses (what is owed and the enrolments
+    alike): passes over different courses touch different rows and may run side by side.
     """
+    if courses is not None:
+        found = owed.subquery("owed_in")
+        owed = select(*found.c).where(found.c[1].in_(courses))
     if db.session.get_bind().dialect.name == "postgresql":
-        return _in_one_statement(owed, now, people)
+        return _in_one_statement(owed, now, people, courses)
     drop = DropTable(_OWED, if_exists=True)
     db.session.execute(drop)  # left by a pass that failed half-way on this connection
     db.session.execute(CreateTable(_OWED))
     try:
         db.session.execute(insert(_OWED).from_select(list(_OWED.c.keys()), owed))
         made = len(db.session.scalars(_insert_missing(_OWED, now, sqlite)).all())
-        db.session.execute(_update_changed(_OWED, people))
+        db.session.execute(_update_changed(_OWED, people, courses))
     finally:
         db.session.execute(drop)
     return made
 
 
-def _in_one_statement(owed: Select, now: datetime, people: Select | None) -> int:
+def _in_one_statement(
+    owed: Select, now: datetime, people: Select | None, courses: list[int] | None
+) -> int:
     """PostgreSQL: the pass as one statement. What is owed is compared with the enrolments
     once (a full join: owed and not enrolled, enrolled with another deadline, enrolled with a
     deadline and not owed any more); the INSERT and the UPDATE read that difference, empty when
@@ -79,6 +89,8 @@ def _in_one_statement(owed: Select, now: datetime, people: Select | None) -> int
         .prefix_with("MATERIALIZED")
     )
     current = Enrollment.__table__.alias("current")
+    if courses is not None:
+        current = select(current).where(current.c.course_id.in_(courses)).subquery("current")
     same_pair = (rows.c.user_id == current.c.user_id) & (rows.c.course_id == current.c.course_id)
     # With ``people``, an enrolment not owed any more counts only when it is theirs (what they
     # owe is all of ``owed`` then).
@@ -142,7 +154,7 @@ def _insert_missing(pairs, now: datetime, dialect):
     )
 
 
-def _update_changed(pairs, people: Select | None):
+def _update_changed(pairs, people: Select | None, courses: list[int] | None = None):
     """UPDATE the enrolments whose deadline is not the one owed (none when not owed)."""
     current = Enrollment.__table__.alias("current")
     changed = (
@@ -155,6 +167,8 @@ def _update_changed(pairs, people: Select | None):
     )
     if people is not None:
         changed = changed.where(current.c.user_id.in_(people))
+    if courses is not None:
+        changed = changed.where(current.c.course_id.in_(courses))
     changed = changed.subquery("changed")
     return (
         update(Enrollment)

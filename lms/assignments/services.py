@@ -217,7 +217,10 @@ def _set_deadlines(course_ids: Select | None, people: Select | None = None) -> N
 
 
 def apply_assignments(
-    now: datetime, only: list[int] | None = None, people: Select | None = None
+    now: datetime,
+    only: list[int] | None = None,
+    people: Select | None = None,
+    courses: list[int] | None = None,
 ) -> int:
     """Make every owed course an enrolment, with the deadline it is owed by.
 
@@ -225,7 +228,9 @@ def apply_assignments(
     with a course.toml deadline that nobody assigned, every learner (source "mandatory"); then
     sets each enrolment's ``deadline`` (cleared when nothing is owed any more, e.g. after a
     cancellation). ``only`` limits the work to some new assignments (and their courses);
-    ``people`` (a select of user ids) to some people, e.g. those just placed in a unit.
+    ``people`` (a select of user ids) to some people, e.g. those just placed in a unit;
+    ``courses`` (the full pass only) to some courses (passes over different courses may run
+    side by side: the daily reminder run does, on PostgreSQL).
 
     Set-based: one INSERT and one UPDATE for 100,000 people (the full pass works out what is
     owed once for both: :func:`lms.assignments.passes.owe_all`). Returns how many were enrolled.
@@ -245,7 +250,7 @@ def apply_assignments(
                 everyone.c.user_id, everyone.c.course_id, literal("mandatory"), everyone.c.deadline
             ),
         )
-        made = owe_all(owed, now, people)
+        made = owe_all(owed, now, people, courses)
     else:
         cov = coverage(select(Assignment.id).where(Assignment.id.in_(only)), people).subquery("c")
         owed = select(

@@ -32,6 +32,7 @@ from lms.reminders.rules import (
     HR_SECTIONS,
     Batch,
     Due,
+    Step,
     before_window,
     escalated_to,
     escalation_table,
@@ -42,9 +43,21 @@ from lms.reminders.rules import (
 )
 from lms.sql import concat, wib_day_text
 
+
+def _course_groups(n: int) -> list[list[int]]:
+    """The courses in at most ``n`` groups (every n-th id), for passes side by side."""
+    ids = db.session.scalars(select(Course.id).order_by(Course.id)).all()
+    return [group for group in (ids[i::n] for i in range(n)) if group]
+
+
 #: The daily run first enrols people who joined an assigned unit since yesterday by a path
-#: nothing else watched (a direct database change, a unit moved), so nothing is missed.
-BEFORE_RUN["assignments_enrolled"] = apply_assignments
+#: nothing else watched (a direct database change, a unit moved), so nothing is missed; on
+#: PostgreSQL a group of courses per connection.
+BEFORE_RUN["assignments_enrolled"] = Step(
+    apply_assignments,
+    parts=_course_groups,
+    part=lambda now, courses: apply_assignments(now, courses=courses),
+)
 
 
 def _learners():

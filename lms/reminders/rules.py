@@ -73,9 +73,22 @@ class RuleInfo:
 
 #: Rule name -> its Indonesian name and description (lazy strings: read in the page's language).
 RULE_INFO: dict[str, RuleInfo] = {}
-#: Steps run before the rules of a full run (name -> fn(now) returning a count), e.g. the
-#: courses' daily pass that enrols people their assignments now cover.
-BEFORE_RUN: dict[str, Callable[[datetime], int]] = {}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of a full run before the rules: ``whole(now)`` returns a count. With ``parts``,
+    the step can be split: ``parts(n)`` lists at most ``n`` independent parts (e.g. groups of
+    courses) and ``part(now, p)`` does one; on PostgreSQL the engine runs them side by side."""
+
+    whole: Callable[[datetime], int]
+    parts: Callable[[int], list] | None = None
+    part: Callable[[datetime, object], int] | None = None
+
+
+#: Steps run before the rules of a full run (name -> :class:`Step`), e.g. the courses' daily
+#: pass that enrols people their assignments now cover.
+BEFORE_RUN: dict[str, Step] = {}
 
 
 #: Rules run after all others (the digests, which sum up), whatever the order of registration.

@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
-from contextvars import copy_context
 from datetime import datetime
-from queue import Empty, Queue
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import (
@@ -35,9 +32,20 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.i18n import utcnow
 from lms.reminders import digests as _digests  # noqa: F401 - registers the digest rules
+from lms.reminders.connections import side_by_side
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from lms.reminders.outbox import deliver
-from lms.reminders.rules import BEFORE_RUN, LAST, Batch, Due, Rule, fresh, in_order, one_run
+from lms.reminders.rules import (
+    BEFORE_RUN,
+    LAST,
+    Batch,
+    Due,
+    Rule,
+    Step,
+    fresh,
+    in_order,
+    one_run,
+)
 from lms.sql import insert_or_ignore, retry_when_locked
 
 CATEGORIES = ("course", "action", "escalation", "digest", "summary")
@@ -220,22 +228,36 @@ def run_rules(
         if (names is None or name in names) and name not in disabled
     ]
     with one_run():
-        if names is None:
-            for step, fn in BEFORE_RUN.items():
-                started = _clocks()
-                counts[step] = retry_when_locked(lambda fn=fn: _tuned() or fn(now)) or 0
-                if timings is not None:
-                    timings[step] = _since(started)
-        first = [(name, fn) for name, fn in chosen if name not in LAST]
         connections = current_app.config["REMIND_CONNECTIONS"] if _postgresql() else 1
+        if names is None:
+            for name, step in BEFORE_RUN.items():
+                started = _clocks()
+                counts[name] = _run_step(step, now, connections)
+                if timings is not None:
+                    timings[name] = _since(started)
+        first = [(name, fn) for name, fn in chosen if name not in LAST]
         if connections > 1 and len(first) > 1:
-            counts.update(_side_by_side(first, now, timings, connections))
+            tasks = [(name, partial(_run_rule, name, fn, now, timings)) for name, fn in first]
+            counts.update(side_by_side(tasks, connections))
         else:
             counts.update({name: _run_rule(name, fn, now, timings) for name, fn in first})
         for name, fn in chosen:
             if name in LAST:
                 counts[name] = _run_rule(name, fn, now, timings)
     return counts
+
+
+def _run_step(step: Step, now: datetime, connections: int) -> int:
+    """A step before the rules, in its own transaction; its parts side by side when it has
+    them and there are several connections."""
+    parts = step.parts(connections) if step.parts is not None and connections > 1 else []
+    if len(parts) < 2:
+        return retry_when_locked(lambda: _tuned() or step.whole(now)) or 0
+    tasks = [
+        (i, partial(retry_when_locked, lambda p=p: _tuned() or step.part(now, p)))
+        for i, p in enumerate(parts)
+    ]
+    return sum(n or 0 for n in side_by_side(tasks, connections).values())
 
 
 def _run_rule(
@@ -263,47 +285,6 @@ def _run_rule(
     if timings is not None:
         timings[name] = _since(started)
     return made
-
-
-def _side_by_side(
-    rules: list[tuple[str, Rule]],
-    now: datetime,
-    timings: dict[str, tuple[float, float]] | None,
-    connections: int,
-) -> dict[str, int]:
-    """Run ``rules`` on ``connections`` threads, each with its own app context (so its own
-    session and connection), taking the next rule in order when one is done. Each thread runs
-    in a copy of this run's context, so what :func:`once_per_run` computed is shared. The first
-    failure is raised once every thread has stopped."""
-    app = current_app._get_current_object()
-    pending = Queue()
-    for item in rules:
-        pending.put(item)
-    counts: dict[str, int] = {}
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                while True:
-                    try:
-                        name, fn = pending.get_nowait()
-                    except Empty:
-                        return
-                    counts[name] = _run_rule(name, fn, now, timings)
-            except BaseException:
-                _rollback()
-                while not pending.empty():  # the run failed: the other threads stop too
-                    with suppress(Empty):
-                        pending.get_nowait()
-                raise
-            finally:
-                db.session.remove()
-
-    with ThreadPoolExecutor(max_workers=connections, thread_name_prefix="reminders") as pool:
-        runs = [pool.submit(copy_context().run, work) for _ in range(connections)]
-    for run in runs:
-        run.result()
-    return counts
 
 
 def _tuned() -> None:

@@ -9,9 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
+from lms.assignments.services import create_assignment
+from lms.courses.models import Course, Enrollment
 from lms.reminders import rules, services
 from lms.reminders.models import JobRun, Notification, OutboxMessage
-from tests.factories import make_item, make_program, make_user
+from lms.reminders.rules import BEFORE_RUN
+from tests.factories import make_item, make_program, make_user, sync, write_course
 from tests.reminders.conftest import DEADLINE, at
 
 #: A run with a course coming due, overdue action items and their escalation, the digests.
@@ -126,3 +129,79 @@ def test_a_failing_rule_fails_the_run_and_is_recorded(app, db, busy_world, monke
     monkeypatch.delitem(rules.RULES, "broken")
     services.run_rules(MOMENT)
     assert db.session.scalar(select(func.count(Notification.id))) > 0
+
+
+def _enrolments(db) -> list[tuple]:
+    rows = db.session.execute(
+        select(Enrollment.user_id, Enrollment.course_id, Enrollment.source, Enrollment.deadline)
+    )
+    return sorted(tuple(row) for row in rows)
+
+
+def test_the_daily_pass_course_by_course_enrols_as_the_whole_pass(app, db, world, tmp_path):
+    """Two courses (one mandatory for everyone, one assigned to a unit), enrolments missing and
+    a deadline gone stale: the pass in two parts side by side makes what the whole pass makes."""
+    write_course(tmp_path, slug="data-pribadi", gift=None, title="Pelindungan Data Pribadi")
+    sync(tmp_path)
+    second = db.session.scalar(select(Course).where(Course.slug == "data-pribadi"))
+    create_assignment(
+        second,
+        scope="unit",
+        unit=world["late"].unit,
+        deadline=DEADLINE + timedelta(days=30),
+        by=world["hr"],
+        now=MOMENT - timedelta(days=20),
+    )
+    db.session.commit()
+    first = db.session.scalar(select(Course).where(Course.slug == "etika-ai"))
+    stale = db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.course_id == second.id, Enrollment.user_id == world["late"].id
+        )
+    )
+    stale.deadline = DEADLINE  # as if the assignment's deadline had moved since
+    db.session.execute(
+        delete(Enrollment).where(
+            Enrollment.course_id == second.id, Enrollment.user_id != world["late"].id
+        )
+    )
+    db.session.commit()
+    before = _enrolments(db)
+    step = BEFORE_RUN["assignments_enrolled"]
+    assert [sorted(p) for p in step.parts(2)] == [[first.id], [second.id]]
+
+    # A part leaves the other courses' enrolments alone (not "no longer owed").
+    step.part(MOMENT, [first.id])
+    db.session.expire_all()
+    assert db.session.get(Enrollment, stale.id).deadline == DEADLINE
+    assert [row for row in _enrolments(db) if row[1] == second.id] == [
+        row for row in before if row[1] == second.id
+    ]
+    db.session.rollback()
+
+    app.config["REMIND_CONNECTIONS"] = 2
+    if db.engine.dialect.name == "postgresql":
+        made = services.run_rules(MOMENT)["assignments_enrolled"]
+    else:  # one connection: the parts one after another, as a pass limited to some courses
+        made = sum(step.part(MOMENT, part) for part in step.parts(2))
+        db.session.commit()
+    in_parts = _enrolments(db)
+    assert made > 0 and in_parts != before
+    assert (world["late"].id, second.id, "assigned", DEADLINE + timedelta(days=30)) in in_parts
+
+    # Back to where the pass started (the finished learner's enrolment keeps its progress).
+    db.session.execute(delete(Notification))
+    kept = (Enrollment.user_id == world["done"].id) & (Enrollment.course_id == first.id)
+    db.session.execute(delete(Enrollment).where(~kept))
+    for user_id, course_id, source, deadline in before:
+        if (user_id, course_id) == (world["done"].id, first.id):
+            db.session.scalar(select(Enrollment).where(kept)).deadline = deadline
+        else:
+            db.session.add(
+                Enrollment(user_id=user_id, course_id=course_id, source=source, deadline=deadline)
+            )
+    db.session.commit()
+    assert _enrolments(db) == before
+    app.config["REMIND_CONNECTIONS"] = 1
+    assert services.run_rules(MOMENT)["assignments_enrolled"] == made
+    assert _enrolments(db) == in_parts
