@@ -9,9 +9,10 @@ cover, so nothing is stored per person.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import raiseload
 
 from lms.accounts.models import POSITION_TYPES, User
@@ -175,26 +176,39 @@ def progress_counts(path_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {path_id: (int(n), int(done)) for path_id, n, done in rows}
 
 
+@functools.cache
+def _paths_statement() -> Select:
+    """:func:`paths_of`'s statement, built once per process with the person as parameters
+    (building it cost about as much CPU as the rest of "Pembelajaran saya"'s Python)."""
+    path_ids = (
+        select(PathAssignment.path_id)
+        .join(Assignment, Assignment.id == PathAssignment.assignment_id)
+        .where(
+            Assignment.position_type == bindparam("position_type"),
+            Assignment.cancelled_at.is_(None),
+        )
+    )
+    return (
+        select(LearningPath, PathStep, Course, Enrollment.completed_at, Enrollment.last_activity_at)
+        .join(PathStep, PathStep.path_id == LearningPath.id)
+        .join(Course, Course.id == PathStep.course_id)
+        .outerjoin(
+            Enrollment,
+            (Enrollment.course_id == Course.id) & (Enrollment.user_id == bindparam("user_id")),
+        )
+        .where(LearningPath.id.in_(path_ids), LearningPath.cancelled_at.is_(None))
+        .order_by(LearningPath.created_at, LearningPath.id, PathStep.position)
+        .options(raiseload("*", sql_only=True))
+    )
+
+
 def paths_of(user: User) -> list[dict]:
     """The live paths required of ``user`` (by their position type), each with its steps in
     order, the status of each step, and the next course to take. One statement."""
     if not user.position_type or not user.active:
         return []
-    path_ids = (
-        select(PathAssignment.path_id)
-        .join(Assignment, Assignment.id == PathAssignment.assignment_id)
-        .where(Assignment.position_type == user.position_type, Assignment.cancelled_at.is_(None))
-    )
     rows = db.session.execute(
-        select(LearningPath, PathStep, Course, Enrollment.completed_at, Enrollment.last_activity_at)
-        .join(PathStep, PathStep.path_id == LearningPath.id)
-        .join(Course, Course.id == PathStep.course_id)
-        .outerjoin(
-            Enrollment, (Enrollment.course_id == Course.id) & (Enrollment.user_id == user.id)
-        )
-        .where(LearningPath.id.in_(path_ids), LearningPath.cancelled_at.is_(None))
-        .order_by(LearningPath.created_at, LearningPath.id, PathStep.position)
-        .options(raiseload("*", sql_only=True))
+        _paths_statement(), {"position_type": user.position_type, "user_id": user.id}
     ).all()
     out: list[dict] = []
     for path, step, course, completed_at, active_at in rows:
