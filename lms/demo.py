@@ -196,13 +196,13 @@ def load_demo_actions(unit: Unit) -> bool:
     """The retreat programme and a plausible plan for ``unit``, dated around today (WIB)."""
     from datetime import timedelta
 
-    from lms.actions import services
+    from lms.actions import alignment, services
     from lms.actions.models import ActionItem, Program, Tag
     from lms.i18n import utcnow, wib_today
 
     now = utcnow()
     today = wib_today(now)
-    created = services.seed_tags() > 0
+    created = alignment.seed_tags() > 0
     program = db.session.scalar(select(Program).where(Program.name == DEMO_PROGRAM))
     if program is None:
         program = Program(

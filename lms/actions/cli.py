@@ -10,7 +10,7 @@ from lms.cli import lms_cli
 @lms_cli.command("action-tags")
 def action_tags_command() -> None:
     """Add the missing entries of the alignment lists and retire outdated ones (safe to re-run)."""
-    from lms.actions.services import retire_tags, seed_tags
+    from lms.actions.alignment import retire_tags, seed_tags
     from lms.extensions import db
 
     added = seed_tags()

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lms import tabular
-from lms.accounts.models import User
+from lms.accounts.models import Role, User
 from lms.accounts.nip import NipError, nip_from_cell
 from lms.actions import services
 from lms.actions.evidence import sniff
@@ -25,6 +25,7 @@ from lms.actions.models import ActionItem, Priority, Program, Status
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.org.models import Unit
+from lms.policy import headed_paths
 from lms.uploads import Parking
 
 MAX_ROWS = 1000
@@ -169,9 +170,6 @@ def check_import(
     default_unit: Unit | None,
 ) -> Check:
     """Read the file and say, row by row, what would be imported and what is wrong."""
-    from lms.accounts.models import Role
-    from lms.policy import headed_paths
-
     result = Check()
     refusal = _refuse_by_name(filename, data)
     if refusal:

@@ -16,9 +16,27 @@ from lms.actions.models import (
     Status,
     action_item_co_owners,
 )
-from lms.actions.services import open_clause, overdue_clause
 from lms.extensions import db
 from lms.org.models import Unit
+from lms.policy import headed_paths, is_staff
+
+# -- overdue --------------------------------------------------------------------------------------
+
+
+def overdue_clause(today: date):
+    """SQL: past the WIB due date, neither accepted as done nor cancelled."""
+    accepted = and_(ActionItem.status == Status.DONE.value, ActionItem.accepted_at.is_not(None))
+    return and_(
+        ActionItem.due_date < today,
+        ActionItem.status != Status.CANCELLED.value,
+        ~accepted,
+    )
+
+
+def open_clause():
+    """SQL: still needs work by its owner (not done, not cancelled)."""
+    return ActionItem.status.in_([Status.DRAFT, Status.IN_PROGRESS, Status.BLOCKED])
+
 
 # -- queries --------------------------------------------------------------------------------------
 
@@ -210,8 +228,6 @@ def head_panels(user: User, today: date) -> dict[int, Rollup]:
 
 def _visible(user: User):
     """A select of the units whose plans ``user`` may open from the plan index (None: none)."""
-    from lms.policy import headed_paths, is_staff
-
     query = select(Unit)
     if not is_staff(user):
         paths = [p for p in headed_paths(user) if p]

@@ -14,8 +14,7 @@ from sqlalchemy.orm import aliased
 
 from lms.accounts.models import User
 from lms.actions.models import ActionItem
-from lms.actions.queries import rollups
-from lms.actions.services import open_clause
+from lms.actions.queries import open_clause, rollups
 from lms.extensions import db
 from lms.i18n import format_day, wib_today
 from lms.i18n import gettext as _

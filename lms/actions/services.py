@@ -1,5 +1,7 @@
-"""Verbs on action plans: create and change items, post progress, review, comment; and the
-queries behind the plan pages, the dashboard and the province-wide overview.
+"""Verbs on action plans: create and change items, post progress, review, comment.
+
+The queries behind the plan pages are :mod:`lms.actions.queries`; the alignment lists items are
+tagged with, :mod:`lms.actions.alignment`.
 
 Every change writes :class:`ItemEvent` rows, so an item's page can show who changed what, when.
 Services flush; the view or command commits.
@@ -8,11 +10,9 @@ Services flush; the view or command commits.
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date, datetime
-from pathlib import Path
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.actions.models import (
@@ -52,24 +52,6 @@ TRACKED = (
 
 class ActionError(ValueError):
     """A change that cannot be made; the message is for the person."""
-
-
-# -- overdue --------------------------------------------------------------------------------------
-
-
-def overdue_clause(today: date):
-    """SQL: past the WIB due date, neither accepted as done nor cancelled."""
-    accepted = and_(ActionItem.status == Status.DONE.value, ActionItem.accepted_at.is_not(None))
-    return and_(
-        ActionItem.due_date < today,
-        ActionItem.status != Status.CANCELLED.value,
-        ~accepted,
-    )
-
-
-def open_clause():
-    """SQL: still needs work by its owner (not done, not cancelled)."""
-    return ActionItem.status.in_([Status.DRAFT, Status.IN_PROGRESS, Status.BLOCKED])
 
 
 # -- history --------------------------------------------------------------------------------------
@@ -397,63 +379,3 @@ def programs(active_only: bool = False) -> list[Program]:
     if active_only:
         query = query.where(Program.active.is_(True))
     return list(db.session.scalars(query))
-
-
-def tags_by_kind(active_only: bool = True) -> dict[str, list[Tag]]:
-    query = select(Tag).order_by(Tag.kind, Tag.position, Tag.name)
-    if active_only:
-        query = query.where(Tag.active.is_(True))
-    out: dict[str, list[Tag]] = {}
-    for tag in db.session.scalars(query):
-        out.setdefault(tag.kind, []).append(tag)
-    return out
-
-
-#: The alignment lists and their sources: configuration, not code (see the file's comments).
-ALIGNMENT_FILE = Path(__file__).with_name("alignment.toml")
-
-
-def load_alignment(path: Path = ALIGNMENT_FILE) -> dict[str, dict]:
-    """Read the alignment lists: per kind its label, source, names in order and retired names."""
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-ALIGNMENT = load_alignment()
-ASTA_CITA: list[str] = ALIGNMENT["asta_cita"]["names"]
-NAWA_BHAKTI_SATYA: list[str] = ALIGNMENT["nawa_bhakti_satya"]["names"]
-DEFAULT_TAGS = {kind: spec["names"] for kind, spec in ALIGNMENT.items()}
-RETIRED_TAGS = {kind: spec.get("retired", []) for kind, spec in ALIGNMENT.items()}
-TAG_KIND_LABELS = {kind: spec["label"] for kind, spec in ALIGNMENT.items()}
-
-
-def seed_tags(lists: dict[str, list[str]] | None = None) -> int:
-    """Add the missing entries of the alignment lists; return how many were added.
-
-    Entries already there take their place in the list and are offered again.
-    """
-    existing = {(t.kind, t.name): t for t in db.session.scalars(select(Tag))}
-    added = 0
-    for kind, names in (lists or DEFAULT_TAGS).items():
-        for position, name in enumerate(names, start=1):
-            tag = existing.get((kind, name))
-            if tag is None:
-                db.session.add(Tag(kind=kind, name=name, position=position))
-                added += 1
-            else:
-                tag.position, tag.active = position, True
-    db.session.flush()
-    return added
-
-
-def retire_tags(retired: dict[str, list[str]] | None = None) -> int:
-    """Stop offering the entries of an outdated list (items keep them); return how many."""
-    count = 0
-    for kind, names in (retired or RETIRED_TAGS).items():
-        for tag in db.session.scalars(
-            select(Tag).where(Tag.kind == kind, Tag.name.in_(names), Tag.active.is_(True))
-        ):
-            tag.active = False
-            count += 1
-    db.session.flush()
-    return count

@@ -18,11 +18,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from lms.accounts.models import User
+from lms.actions import alignment, queries, services
 from lms.actions import import_views as _import_views  # noqa: F401 - registers its routes on bp
 from lms.actions import item_views as _item_views  # noqa: F401 - registers its routes on bp
 from lms.actions import permissions as _permissions  # noqa: F401 - registers the actions rules
 from lms.actions import program_views as _program_views  # noqa: F401 - registers its routes on bp
-from lms.actions import queries, services
 from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
 from lms.actions.blueprint import bp, get_or_404
 from lms.actions.courses import course_choices
@@ -160,12 +160,12 @@ def _item_form(unit: Unit, item: ActionItem | None) -> ItemForm:
     labels = [(u.id, f"{u.full_name} ({u.position or '-'})") for u in people]
     form.owner_id.choices = options([(0, _("— pilih penanggung jawab —")), *labels])
     form.co_owner_ids.choices = options(labels)
-    tags = services.tags_by_kind()
+    tags = alignment.tags_by_kind()
     offered = [t for kind in tags for t in tags[kind]]
     if item is not None:  # a retired entry (an earlier period's list) stays on its item
         offered += [t for t in item.tags if not t.active]
     form.tag_ids.choices = options(
-        [(t.id, f"{services.TAG_KIND_LABELS.get(t.kind, t.kind)}: {t.name}") for t in offered]
+        [(t.id, f"{alignment.TAG_KIND_LABELS.get(t.kind, t.kind)}: {t.name}") for t in offered]
     )
     linked = [c.course_slug for c in item.courses] if item is not None else []
     form.course_slugs.choices = options(course_choices(linked))

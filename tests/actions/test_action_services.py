@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from lms.actions import queries, services
+from lms.actions import alignment, queries, services
 from lms.actions.models import ActionItem, Comment, ItemEvent, Status, Tag
 from lms.i18n import wib_today
 from tests.factories import make_item, make_program, make_unit, make_user
@@ -269,32 +269,32 @@ def test_my_panel_is_empty_for_people_without_items(team):
 
 
 def test_seed_tags_adds_only_what_is_missing(db):
-    first = services.seed_tags()
-    assert first == len(services.ASTA_CITA) + len(services.NAWA_BHAKTI_SATYA)
-    assert services.seed_tags() == 0
-    names = [t.name for t in services.tags_by_kind()["nawa_bhakti_satya"]]
-    assert names == services.NAWA_BHAKTI_SATYA
+    first = alignment.seed_tags()
+    assert first == len(alignment.ASTA_CITA) + len(alignment.NAWA_BHAKTI_SATYA)
+    assert alignment.seed_tags() == 0
+    names = [t.name for t in alignment.tags_by_kind()["nawa_bhakti_satya"]]
+    assert names == alignment.NAWA_BHAKTI_SATYA
     assert "Jatim Lestari" in names and "Jatim Berdaya" not in names
 
 
 def test_alignment_lists_come_from_the_configuration_file():
-    config = services.load_alignment()
+    config = alignment.load_alignment()
     assert len(config["nawa_bhakti_satya"]["names"]) == 9
     assert set(config["nawa_bhakti_satya"]["names"]).isdisjoint(
         config["nawa_bhakti_satya"]["retired"]
     )
-    assert services.TAG_KIND_LABELS["nawa_bhakti_satya"] == "Nawa Bhakti Satya"
+    assert alignment.TAG_KIND_LABELS["nawa_bhakti_satya"] == "Nawa Bhakti Satya"
 
 
 def test_outdated_tags_are_no_longer_offered_but_items_keep_them(db, team):
     unit, _head, owner = team
-    services.seed_tags({"nawa_bhakti_satya": ["Jatim Berdaya", "Jatim Kerja"]})
+    alignment.seed_tags({"nawa_bhakti_satya": ["Jatim Berdaya", "Jatim Kerja"]})
     old = db.session.scalar(select(Tag).where(Tag.name == "Jatim Berdaya"))
     item = make_item(unit, owner, tags=[old])
-    services.seed_tags()
-    assert services.retire_tags() == 1
-    assert services.retire_tags() == 0
-    offered = [t.name for t in services.tags_by_kind()["nawa_bhakti_satya"]]
+    alignment.seed_tags()
+    assert alignment.retire_tags() == 1
+    assert alignment.retire_tags() == 0
+    offered = [t.name for t in alignment.tags_by_kind()["nawa_bhakti_satya"]]
     assert "Jatim Berdaya" not in offered and offered[:2] == ["Jatim Sejahtera", "Jatim Kerja"]
     db.session.refresh(item)
     assert [t.name for t in item.tags] == ["Jatim Berdaya"]
@@ -319,9 +319,9 @@ def test_action_tags_command_is_safe_to_run_again(app, db):
 
 
 def test_action_tags_command_retires_the_outdated_list(app, db):
-    services.seed_tags({"nawa_bhakti_satya": ["Jatim Amanah"]})
+    alignment.seed_tags({"nawa_bhakti_satya": ["Jatim Amanah"]})
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["lms", "action-tags"])
     assert result.exit_code == 0
     assert "1 keselarasan periode lama tidak ditawarkan lagi." in result.output
-    assert "Jatim Amanah" not in [t.name for t in services.tags_by_kind()["nawa_bhakti_satya"]]
+    assert "Jatim Amanah" not in [t.name for t in alignment.tags_by_kind()["nawa_bhakti_satya"]]

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from lms.actions import queries, services
+from lms.actions import alignment, queries
 from lms.actions.models import ActionItem, Comment, ItemEvent, Program, Tag
 from lms.i18n import utcnow, wib_today
 from tests.factories import make_item, make_program, make_unit, make_user, sync, write_course
@@ -103,11 +103,11 @@ def test_edit_shows_the_change_in_the_history(db, client, login_as, team):
 def test_a_retired_alignment_entry_stays_on_its_item_but_is_not_offered_anew(
     db, client, login_as, team
 ):
-    services.seed_tags({"nawa_bhakti_satya": ["Jatim Berdaya"]})
+    alignment.seed_tags({"nawa_bhakti_satya": ["Jatim Berdaya"]})
     old = db.session.scalar(select(Tag).where(Tag.name == "Jatim Berdaya"))
     item = make_item(team["unit"], team["owner"], team["program"], tags=[old])
-    services.seed_tags()
-    services.retire_tags()
+    alignment.seed_tags()
+    alignment.retire_tags()
     db.session.commit()
     login_as(team["head"])
     new_page = client.get(f"/actions/units/{team['unit'].id}/new").get_data(as_text=True)
