@@ -4,7 +4,7 @@ Building a report statement (the people in scope, their pairs, the conditional s
 CPU than PostgreSQL takes to run it for a 100-person unit, and it was built again on every page.
 Its SQL depends only on which filters are set (the :class:`Shape`), not on their values: while a
 statement is built, :class:`Slots` stands in for the unit and the filters with bind parameters,
-and :func:`values` gives one request's parameters.
+and :func:`values` gives one request's parameters. :func:`run` runs such a statement.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, bindparam
+from sqlalchemy import Date, Integer, Result, String, bindparam
 from sqlalchemy.sql.elements import BindParameter
 
 from lms.courses.jp import Period
+from lms.extensions import db
 from lms.org.models import Unit
 
 
@@ -29,6 +30,23 @@ def in_subtree(path):
     if isinstance(path, BindParameter):
         return Unit.path.like(path, escape="\\")
     return Unit.path.startswith(path, autoescape=True)
+
+
+def subtree_pattern(path: str) -> str:
+    """The value of :func:`in_subtree`'s slot for ``path``'s subtree (``path`` escaped)."""
+    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def run(statement, params: dict | None = None) -> Result:
+    """Rows of a report statement (columns, no ORM entities), run on the session's connection.
+
+    As ``Session.execute`` runs it (pending changes flushed first, in the session's
+    transaction), less the ORM's result handling, which cost a quarter of the time SQLite took
+    to count a 100-person unit's figures."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
 
 
 @dataclass(frozen=True)
@@ -96,8 +114,7 @@ def values(unit: Unit | None, filters, today: date | None = None) -> dict:
     if today is not None:
         out["today"] = today
     if unit is not None:
-        escaped = unit.path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        out["scope_path"] = escaped + "%"
+        out["scope_path"] = subtree_pattern(unit.path)
     if given(filters.position_type):
         out["position_type"] = filters.position_type
     if given(filters.rank):

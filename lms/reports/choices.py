@@ -5,15 +5,17 @@ never the province's).
 
 from __future__ import annotations
 
+import functools
 import time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, String, bindparam, select
 
 from lms.accounts.models import User
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.org.models import Unit
+from lms.reports.bound import in_subtree, run, subtree_pattern
 from lms.signals import course_created
 
 #: Seconds an app process keeps the course list. Courses change by a sync or a publication, a
@@ -42,8 +44,15 @@ def forget_courses(_course, **_kwargs) -> None:
 def ranks(unit: Unit | None = None) -> list[str]:
     """Ranks present among the active people of ``unit`` and its sub-units (the province when
     None), for the filter: a unit's page reads its own people only, never the province's."""
+    params = {"scope_path": subtree_pattern(unit.path)} if unit is not None else None
+    return sorted(r for (r,) in run(_ranks_statement(unit is not None), params) if r)
+
+
+@functools.cache
+def _ranks_statement(scoped: bool) -> Select:
+    """The ranks' statement, built once per process (the subtree's path a slot)."""
     query = select(User.rank).where(User.active.is_(True), User.rank.is_not(None)).distinct()
-    if unit is not None:  # the unit's subtree first, then its people by their index
-        subtree = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+    if scoped:  # the unit's subtree first, then its people by their index
+        subtree = select(Unit.id).where(in_subtree(bindparam("scope_path", type_=String)))
         query = query.where(User.unit_id.in_(subtree))
-    return sorted(r for r in db.session.scalars(query) if r)
+    return query

@@ -6,10 +6,11 @@ URLs that keep the filters. Pages are in :mod:`lms.reports.views`, exports in
 
 from __future__ import annotations
 
+import functools
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
-from flask import Blueprint, abort, g, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -96,42 +97,66 @@ def report_url(endpoint: str, unit: Unit | None, **args) -> str:
     """URL of a report for ``unit`` (or the province), keeping the current filters."""
     keep = {k: v for k, v in request.args.items() if k not in {"page", *args}}
     keep.update({k: v for k, v in args.items() if v is not None})
-    if unit is not None:
-        return url_for(endpoint, unit_id=unit.id, **keep)
-    return url_for(endpoint, **keep)
+    return _url(endpoint, {"unit_id": unit.id} if unit is not None else {}, keep)
 
 
 def export_url(report: str, fmt: str, unit: Unit | None) -> str:
     """URL of ``report``'s export as ``fmt`` for ``unit``, keeping the current filters."""
     keep = {k: v for k, v in request.args.items() if k != "page"}
-    if unit is not None:
-        return url_for("reports.export", unit_id=unit.id, report=report, fmt=fmt, **keep)
-    return url_for("reports.export", report=report, fmt=fmt, **keep)
+    path_args = {"unit_id": unit.id} if unit is not None else {}
+    return _url("reports.export", {**path_args, "report": report, "fmt": fmt}, keep)
+
+
+def here_url(endpoint: str, **path_args) -> str:
+    """``url_for(endpoint, **path_args, **request.args)``: a link to another unit's report
+    that keeps this page's whole query."""
+    return _url(endpoint, path_args, request.args.to_dict())
 
 
 def sort_url(key: str, desc: bool) -> str:
     """This page sorted by ``key`` (from its first page), keeping the filters: what a report
-    table's column headers link to. The path is built once per page, not once per column
-    (url_for's rule building was a sixth of a unit report's time), and kept by endpoint and
-    path arguments (``g`` outlives a request under a test client's app context); the query is
-    encoded as url_for encodes it."""
+    table's column headers link to."""
     args = {**request.args.to_dict(), "sort": key, "dir": "desc" if desc else "asc", "page": 1}
-    if request.view_args.keys() & args.keys():  # a query naming a path part: let url_for say
-        return url_for(request.endpoint, **{**request.view_args, **args})
-    paths = g.setdefault("sort_paths", {})
-    key_of_path = (request.endpoint, *request.view_args.items())
-    path = paths.get(key_of_path)
-    if path is None:
-        path = paths[key_of_path] = url_for(request.endpoint, **request.view_args)
-    return f"{path}?{urlencode(list(args.items()), safe=URL_SAFE)}"
+    return _url(request.endpoint, request.view_args, args)
 
 
-#: Characters url_for leaves unescaped in a query (werkzeug.urls, after the WHATWG URL spec).
+def _url(endpoint: str, path_args: dict, query: dict) -> str:
+    """What ``url_for(endpoint, **path_args, **query)`` gives, for a relative URL.
+
+    url_for matches the rule again on every call, and a report page links a dozen headers,
+    its tabs, crumbs and exports (a sixth of a unit report's time): the path is built once
+    per process (by root path, endpoint and path arguments) and the query encoded as url_for
+    encodes it. A query naming an argument of the rule goes to url_for itself."""
+    if query.keys() & _rule_arguments(endpoint):
+        return url_for(endpoint, **{**path_args, **query})
+    path = _path(request.root_path, endpoint, tuple(path_args.items()))
+    parts = [_pair(name, str(value)) for name, value in query.items() if value is not None]
+    return f"{path}?{'&'.join(parts)}" if parts else path
+
+
+@functools.lru_cache(maxsize=4096)
+def _path(_root: str, endpoint: str, path_args: tuple) -> str:
+    return url_for(endpoint, **dict(path_args))
+
+
+@functools.lru_cache(maxsize=256)
+def _rule_arguments(endpoint: str) -> frozenset[str]:
+    return frozenset().union(*(r.arguments for r in current_app.url_map.iter_rules(endpoint)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _pair(name: str, value: str) -> str:
+    """``name=value`` encoded as werkzeug encodes a query (after the WHATWG URL spec)."""
+    return f"{quote_plus(name, safe=URL_SAFE)}={quote_plus(value, safe=URL_SAFE)}"
+
+
+#: Characters url_for leaves unescaped in a query (werkzeug.urls).
 URL_SAFE = "!$'()*,/:;?@"
 
 bp.add_app_template_global(report_url, "report_url")
 bp.add_app_template_global(export_url, "export_url")
 bp.add_app_template_global(sort_url, "sort_url")
+bp.add_app_template_global(here_url, "here_url")
 
 
 def action_rows(unit: Unit | None, today: date, program_id: int | None = None):

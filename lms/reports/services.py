@@ -33,7 +33,7 @@ from lms.extensions import db
 from lms.org.models import Unit
 from lms.quiz.models import Attempt
 from lms.quiz.services import awaiting_grade
-from lms.reports.bound import Shape, Slots, given, in_subtree, values
+from lms.reports.bound import Shape, Slots, given, in_subtree, run, values
 from lms.reports.tree import roll_up, unit_tree
 
 
@@ -304,9 +304,9 @@ def figures_by_unit(unit: Unit | None, filters: Filters, today: date) -> dict[in
     figures, people_per_unit = _unit_statements(Shape.of(unit, filters))
     params = values(unit, filters, today)
     out: dict[int | None, dict] = {}
-    for row in db.session.execute(figures, params).mappings():
+    for row in run(figures, params).mappings():
         out[row["unit_id"]] = dict(row)
-    for unit_id, n in db.session.execute(people_per_unit, params):
+    for unit_id, n in run(people_per_unit, params):
         out.setdefault(unit_id, {})["people"] = n
     return out
 
@@ -374,7 +374,7 @@ def completions_by_month(unit: Unit | None, filters: Filters) -> list[tuple[date
     start, end = filters.period
     query = _completions_statement(Shape.of(unit, filters))
     params = values(unit, filters)
-    counts = {(int(y), int(m)): n for y, m, n in db.session.execute(query, params)}
+    counts = {(int(y), int(m)): n for y, m, n in run(query, params)}
     if not counts and (end - start).days > 3700:
         return []
     first = (

@@ -9,13 +9,14 @@ activation) roll up their own row classes the same way.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, String, bindparam, select
 
-from lms.extensions import db
 from lms.org.models import Unit
+from lms.reports.bound import in_subtree, run, subtree_pattern
 
 
 @dataclass
@@ -29,10 +30,8 @@ class UnitTree:
 
 def unit_tree(top: Unit | None) -> UnitTree:
     """Load the subtree once (id, parent, path, name) and map each unit to a child of ``top``."""
-    query = select(Unit.id, Unit.parent_id, Unit.path, Unit.name)
-    if top is not None:
-        query = query.where(Unit.path.startswith(top.path, autoescape=True))
-    rows = db.session.execute(query).all()
+    params = {"scope_path": subtree_pattern(top.path)} if top is not None else None
+    rows = run(_tree_statement(top is not None), params).all()
     prefix = top.path if top is not None else "/"
     children = [
         (uid, name, path)
@@ -44,6 +43,15 @@ def unit_tree(top: Unit | None) -> UnitTree:
         rest = path[len(prefix) :].strip("/")
         child_of[uid] = int(rest.split("/")[0]) if rest else None
     return UnitTree(top, sorted(children, key=lambda c: c[1].casefold()), child_of)
+
+
+@functools.cache
+def _tree_statement(scoped: bool) -> Select:
+    """The units of a subtree (or all of them), built once per process."""
+    query = select(Unit.id, Unit.parent_id, Unit.path, Unit.name)
+    if scoped:
+        query = query.where(in_subtree(bindparam("scope_path", type_=String)))
+    return query
 
 
 def roll_up(tree: UnitTree, by_unit: dict, direct_label: str, row: type) -> tuple[list, Any]:

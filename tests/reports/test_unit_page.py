@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from lms.courses import services as courses
 from lms.courses.models import Enrollment
 from lms.reports import services
-from lms.reports.scope import sort_url
+from lms.reports.scope import export_url, here_url, report_url, sort_url
 from lms.reports.services import Filters
 from tests.factories import make_unit, make_user, page_statements
 
@@ -118,6 +118,8 @@ def test_column_headers_link_where_url_for_would(app):
         "/reports/units/?x=a b&y=%C3%A9&position_type=Fungsional&z=a%26b%3Dc",
         "/reports/units/3/people?rank=IV/a+b&from=2026-01-01&unit_id=9",
         "/admin/activation/units/4?q=%2F%3F+x",
+        "/reports/units/?sort=jp&year=2025&dir=desc&rank=II/a&rank=II/b",
+        "/reports/jp/?page=2&course=4&%C3%A9=%20~",
     ]
     for path in paths:
         with app.test_request_context(path):
@@ -127,3 +129,46 @@ def test_column_headers_link_where_url_for_would(app):
                     args = dict(request.args.to_dict(), sort=key, dir=direction, page=1)
                     expected = url_for(request.endpoint, **dict(request.view_args, **args))
                     assert sort_url(key, desc) == expected
+
+
+def test_column_headers_follow_the_request_they_are_drawn_for(app):
+    """The query is encoded once per request and kept in ``g``, which outlives a request under
+    an outer app context: the next request's headers carry its own filters."""
+    with app.app_context():
+        for year in (2025, 2026):
+            with app.test_request_context(f"/reports/units/7?year={year}"):
+                assert (
+                    sort_url("jp", True) == f"/reports/units/7?year={year}&sort=jp&dir=desc&page=1"
+                )
+
+
+@pytest.mark.parametrize("root", ["", "/sinau"])
+def test_report_links_are_where_url_for_would_put_them(app, root):
+    """Tabs, crumbs, exports and links to sub-units keep the query as url_for does, with paths
+    built once per process: a page under another root path gets its own."""
+    unit = make_unit("Dinas X")
+    queries = [
+        "",
+        "?year=2026&rank=III/a&course=&page=3",
+        "?x=a b&y=%C3%A9&z=a%26b%3Dc&rank=1&rank=2",
+    ]
+    for query in queries:
+        with app.test_request_context(
+            f"/reports/units/{unit.id}{query}", base_url=f"http://h{root}"
+        ):
+            args = request.args.to_dict()
+            keep = {k: v for k, v in args.items() if k != "page"}
+            for target in (unit, None):
+                unit_arg = {"unit_id": target.id} if target else {}
+                assert report_url("reports.jp", target) == url_for("reports.jp", **unit_arg, **keep)
+                assert report_url("reports.actions", target, program=4, year=None) == url_for(
+                    "reports.actions", **unit_arg, **{k: v for k, v in keep.items() if k != "year"},
+                    program=4,
+                )  # fmt: skip
+                assert export_url("units", "xlsx", target) == url_for(
+                    "reports.export", **unit_arg, report="units", fmt="xlsx", **keep
+                )
+            assert here_url("reports.people", unit_id=7) == url_for(
+                "reports.people", unit_id=7, **args
+            )
+            assert here_url("reports.people", unit_id=7).startswith(f"{root}/reports/units/7/")
