@@ -66,6 +66,33 @@ def _key(rule_name: str, person, *parts):
     return concat(f"{rule_name}:u", person, ":e", AiUse.id, *parts)
 
 
+def _to_responsible(
+    rule_name: str, key_parts: tuple, condition, title: str, body: str, today: date, page: str = ""
+) -> Iterator[Due]:
+    """The reminders of ``rule_name`` to the responsible person of each entry in use that meets
+    ``condition`` (new keys only, one query). ``title`` and ``body`` may use the entry's
+    ``name``, its review ``date`` and ``n``, the days between today and that date."""
+    key = _key(rule_name, AiUse.responsible_id, *key_parts)
+    rows = db.session.execute(
+        _current(AiUse.id, AiUse.responsible_id, AiUse.name, AiUse.next_review_on, key).where(
+            condition, fresh(key)
+        )
+    ).all()
+    for entry_id, person, name, review_on, found_key in rows:
+        words = {"name": name}
+        if review_on is not None:
+            words.update(date=format_day(review_on), n=abs((review_on - today).days))
+        yield Due(
+            person,
+            found_key,
+            "action",
+            rule_name,
+            title % words,
+            body % words,
+            _url(entry_id) + page,
+        )
+
+
 @rule(
     "aiuse_review_due",
     _l("Tinjauan pemanfaatan AI"),
@@ -82,27 +109,12 @@ def review_due(now: datetime) -> Iterator[Due]:
         "tinjauan berikutnya."
     )
     for window, fewest, most in windows(current_app.config["REMIND_ACTION_DAYS"]):
-        key = _key(
-            "aiuse_review_due", AiUse.responsible_id,
-            ":r", day_text(AiUse.next_review_on), f":d{window}",
-        )  # fmt: skip
-        rows = db.session.execute(
-            _current(AiUse.id, AiUse.responsible_id, AiUse.name, AiUse.next_review_on, key).where(
-                AiUse.next_review_on >= today + timedelta(days=fewest),
-                AiUse.next_review_on <= today + timedelta(days=most),
-                fresh(key),
-            )
-        ).all()
-        for entry_id, person, name, review_on, found_key in rows:
-            yield Due(
-                person,
-                found_key,
-                "action",
-                "aiuse_review_due",
-                title % {"name": name},
-                body % {"name": name, "date": format_day(review_on), "n": (review_on - today).days},
-                _url(entry_id),
-            )
+        due = and_(
+            AiUse.next_review_on >= today + timedelta(days=fewest),
+            AiUse.next_review_on <= today + timedelta(days=most),
+        )
+        key_parts = (":r", day_text(AiUse.next_review_on), f":d{window}")
+        yield from _to_responsible("aiuse_review_due", key_parts, due, title, body, today)
 
 
 @rule(
@@ -114,30 +126,14 @@ def review_overdue(now: datetime) -> Iterator[Due]:
     """A review past its date: weekly to the responsible person until a new date is set."""
     today = wib_today(now)
     period = overdue_period(days_since(today, AiUse.next_review_on))
-    key = _key(
-        "aiuse_review_overdue", AiUse.responsible_id,
-        ":r", day_text(AiUse.next_review_on), ":p", period,
-    )  # fmt: skip
-    rows = db.session.execute(
-        _current(AiUse.id, AiUse.responsible_id, AiUse.name, AiUse.next_review_on, key).where(
-            AiUse.next_review_on < today, fresh(key)
-        )
-    ).all()
+    key_parts = (":r", day_text(AiUse.next_review_on), ":p", period)
     title = _("Tinjauan pemanfaatan AI terlewat: %(name)s")
     body = _(
         "Tinjauan pemanfaatan AI %(name)s sudah lewat %(n)d hari (%(date)s). Tinjau "
         "sekarang dan tetapkan tanggal tinjauan berikutnya."
     )
-    for entry_id, person, name, review_on, found_key in rows:
-        yield Due(
-            person,
-            found_key,
-            "action",
-            "aiuse_review_overdue",
-            title % {"name": name},
-            body % {"name": name, "n": (today - review_on).days, "date": format_day(review_on)},
-            _url(entry_id),
-        )
+    late = AiUse.next_review_on < today
+    yield from _to_responsible("aiuse_review_overdue", key_parts, late, title, body, today)
 
 
 @rule(
@@ -150,26 +146,15 @@ def dpia_missing(now: datetime) -> Iterator[Due]:
     today = wib_today(now)
     waiting = wib_days_since(today, AiUse.created_at)
     period = case((waiting < 0, 0), else_=waiting) // 7
-    key = _key("aiuse_dpia_missing", AiUse.responsible_id, ":p", period)
-    rows = db.session.execute(
-        _current(AiUse.id, AiUse.responsible_id, AiUse.name, key).where(_dpia_missing(), fresh(key))
-    ).all()
     title = _("DPIA belum lengkap: %(name)s")
     body = _(
         "Pemanfaatan AI %(name)s berisiko tinggi. Penilaian dampak pelindungan data "
         "pribadi (DPIA) perlu diisi dan disetujui kepala unit sebelum statusnya boleh "
         "berjalan (UU 27/2022 Pasal 34)."
     )
-    for entry_id, person, name, found_key in rows:
-        yield Due(
-            person,
-            found_key,
-            "action",
-            "aiuse_dpia_missing",
-            title % {"name": name},
-            body % {"name": name},
-            _url(entry_id) + "/dpia",
-        )
+    yield from _to_responsible(
+        "aiuse_dpia_missing", (":p", period), _dpia_missing(), title, body, today, "/dpia"
+    )
 
 
 @rule(

@@ -125,3 +125,22 @@ def test_the_heads_weekly_digest_has_a_line_on_the_register(mail_app, smtp, regi
     body = digest.get_body(("plain",)).get_content()
     assert "Registri AI: 2 pemanfaatan, 1 berisiko tinggi tanpa DPIA yang disetujui, " in body
     assert "1 tinjauan terlewat" in body
+
+
+def test_reminders_to_the_responsible_person_say_the_days_and_link(mail_app, smtp, register, db):  # noqa: F811
+    make_ai_use(
+        register["unit"], register["head"], now=at(CREATED), name="Pemilah aduan",
+        responsible_id=register["owner"].id, status="uji_coba",
+    )  # fmt: skip
+    db.session.commit()
+    for offset in (-7, 8):
+        services.remind_all(at(REVIEW + timedelta(days=offset)))
+    bodies = {
+        m["X-Sinau-Key"].split(":")[0]: m.get_body(("plain",)).get_content()
+        for m in smtp.inbox.to("rina@jatimprov.go.id")
+    }
+    assert "(7 hari lagi)" in bodies["aiuse_review_due"]
+    assert "sudah lewat 8 hari" in bodies["aiuse_review_overdue"]
+    entry = register["reviewed"]
+    assert f"/ai/entries/{entry.id}" in bodies["aiuse_review_overdue"]
+    assert "/dpia" in bodies["aiuse_dpia_missing"]
