@@ -15,7 +15,7 @@ from datetime import date
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from lms.accounts.models import POSITION_TYPES, User
 from lms.actions import queries as action_queries
@@ -30,6 +30,7 @@ from lms.pagination import check_page, page_number
 from lms.policy import authorize, can, headed_paths
 from lms.reports import charts, choices, downloads, roster, services
 from lms.reports import jp as jp_report
+from lms.reports.bound import run
 from lms.reports.person import person_courses
 from lms.reports.scope import (
     STATUS_LABELS,
@@ -81,12 +82,16 @@ def page_query(query) -> ListPage:
     return ListPage(items, page, per_page, total or 0)
 
 
+#: The names of a unit and the units above it, for the crumbs (built once).
+CRUMBS = select(Unit.id, Unit.name).where(Unit.id.in_(bindparam("ids", expanding=True)))
+
+
 def _context(unit: Unit | None, filters: Filters, report: str) -> dict:
     """What every report page shows around its table: crumbs, filters, export links."""
     crumbs = []
     if unit is not None:
         ids = [int(i) for i in unit.path.strip("/").split("/") if i]
-        names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+        names = dict(run(CRUMBS, {"ids": ids}).all())
         crumbs = [(i, names.get(i, "?")) for i in ids]
     return {
         "unit": unit,

@@ -172,3 +172,17 @@ def test_report_links_are_where_url_for_would_put_them(app, root):
                 "reports.people", unit_id=7, **args
             )
             assert here_url("reports.people", unit_id=7).startswith(f"{root}/reports/units/7/")
+
+
+def test_crumbs_name_each_unit_above_in_order_keeping_the_query(client, login_as, province):
+    login_as("hr")
+    p = province
+    page = client.get(f"/reports/units/{p['seksi_a1'].id}/jp?year=2025&page=1")
+    crumbs = page.get_data(as_text=True).split('<nav class="crumbs"', 1)[1].split("</nav>", 1)[0]
+    links = [(p["kominfo"], "Dinas Kominfo"), (p["bidang_a"], "Bidang A"),
+             (p["seksi_a1"], "Seksi A1")]  # fmt: skip
+    expected = "".join(
+        f' &rsaquo; <a href="/reports/units/{unit.id}/jp?year=2025&amp;page=1">{name}</a>'
+        for unit, name in links
+    )
+    assert expected in crumbs
