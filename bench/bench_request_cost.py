@@ -28,20 +28,12 @@ import cProfile
 import importlib.util
 import os
 import pstats
-import re
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
+from signin import login_form, production_env
 from sqlalchemy import event
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _count() -> None:
@@ -53,27 +45,16 @@ def production_app(url: str, folder: str, limits: bool):
     from lms import create_app
     from lms.config import from_env
 
-    env = {
-        **os.environ,
-        "LMS_ENV": "production",
-        "SECRET_KEY": "bench-secret",
-        "DATABASE_URL": url,
-        "LMS_INSTANCE_PATH": folder,
-        "LMS_SECURE_COOKIES": "0",
-        "LMS_RATELIMIT_ENABLED": "1" if limits else "0",
+    env = production_env(url, folder, rate_limits=limits) | {
         "LMS_LIMIT_LOGIN": "100000 per minute",
         "LMS_LIMIT_LOGIN_ACCOUNT": "100000 per minute",
-        "LMS_LOG_LEVEL": "WARNING",
     }
     return create_app(from_env(env))
 
 
 def sign_in(client, identifier: str, password: str) -> None:
-    page = client.get("/login")
-    token = CSRF.search(page.get_data(as_text=True)).group(1)
-    answer = client.post(
-        "/login", data={"identifier": identifier, "password": password, "csrf_token": token}
-    )
+    page = client.get("/login").get_data(as_text=True)
+    answer = client.post("/login", data=login_form(page, identifier, password))
     assert answer.status_code == 302, answer.status_code
 
 
@@ -151,13 +132,11 @@ def main() -> None:
 
     def fresh_sign_in():
         client = app.test_client()
-        page = client.get("/login")
-        token = CSRF.search(page.get_data(as_text=True)).group(1)
+        page = client.get("/login").get_data(as_text=True)
         ident = plan["learner_ids"][next(identifiers) % len(plan["learner_ids"])]
+        form = login_form(page, ident, plan["password"])
         started, before = time.process_time(), STATEMENTS[0]
-        answer = client.post(
-            "/login", data={"identifier": ident, "password": plan["password"], "csrf_token": token}
-        )
+        answer = client.post("/login", data=form)
         assert answer.status_code == 302, answer.status_code
         return time.process_time() - started, STATEMENTS[0] - before
 

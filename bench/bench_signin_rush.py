@@ -18,24 +18,16 @@ SQLite (a temporary file) unless ``--database-url`` is given; that database's sc
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 import requests
+from signin import ROOT, empty_database, free_port, login_form, production_env, shared_password_hash
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-PASSWORD = "Kopi-Tubruk-Pagi-2026"  # noqa: S105 - benchmark accounts
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 #: name -> gunicorn arguments of the pool serving pages, and of a pool of its own for sign-in
 #: (as a proxy would route ``/login`` to it), or None when one pool serves everything.
 SETTINGS = {
@@ -52,25 +44,13 @@ SETTINGS = {
 
 def prepare(url: str, people: int) -> None:
     """Migrate an empty database and add ``people`` learners sharing one password."""
-    from flask_migrate import upgrade
-    from sqlalchemy import text
-
-    from lms import create_app
-    from lms.accounts.passwords import hash_password
     from lms.accounts.services import create_user
-    from lms.config import testing_config
     from lms.extensions import db
     from lms.notice.services import current_version
     from tests.factories import valid_nip
 
-    app = create_app(testing_config(url, tempfile.mkdtemp(prefix="sinau-rush-")))
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
-        hashed = hash_password(PASSWORD)  # one hash for all: each check still costs in full
+    with empty_database(url, "sinau-rush-"):
+        hashed = shared_password_hash()
         for n in range(people):
             user = create_user(
                 full_name=f"Pegawai {n}",
@@ -80,23 +60,11 @@ def prepare(url: str, people: int) -> None:
             )
             user.password_hash = hashed
         db.session.commit()
-        db.engine.dispose()
 
 
 def serve(url: str, args: list[str], folder: str) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "LMS_ENV": "production",
-        "SECRET_KEY": "bench-secret",
-        "DATABASE_URL": url,
-        "LMS_INSTANCE_PATH": folder,
-        "LMS_SECURE_COOKIES": "0",
-        "LMS_RATELIMIT_ENABLED": "0",
-        "LMS_LOG_LEVEL": "WARNING",
-    }
+    port = free_port()
+    env = production_env(url, folder)
     command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *args, "wsgi:app"]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -117,10 +85,10 @@ def serve(url: str, args: list[str], folder: str) -> tuple[subprocess.Popen, str
 
 
 def sign_in(browser: requests.Session, base: str, n: int) -> int:
-    token = CSRF.search(browser.get(f"{base}/login", timeout=60).text).group(1)
+    page = browser.get(f"{base}/login", timeout=60).text
     response = browser.post(
         f"{base}/login",
-        data={"identifier": f"pegawai{n}@rush.test", "password": PASSWORD, "csrf_token": token},
+        data=login_form(page, f"pegawai{n}@rush.test"),
         allow_redirects=False,
         timeout=60,
     )

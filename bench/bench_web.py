@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,11 +39,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
+from signin import (
+    PASSWORD,
+    ROOT,
+    empty_database,
+    free_port,
+    production_env,
+    shared_password_hash,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 LOAD_PYTHON = ROOT / "bench" / ".venv-load" / "bin" / "python"
-PASSWORD = "Kopi-Tubruk-Pagi-2026"  # noqa: S105 - benchmark accounts
 HR_EMAIL = "hr@web.bench"
 QUIZ_COURSE = "dasar-ai-untuk-asn"
 #: Learners the load signs in as (each Locust user takes the next).
@@ -53,14 +57,10 @@ LEARNERS = 64
 
 def prepare(url: str, people: int, units: int) -> dict:
     """Migrate an empty database, seed the province, and return the load's plan."""
-    from flask_migrate import upgrade
     from sqlalchemy import func, select, text, update
 
-    from lms import create_app
     from lms.accounts.models import Role, User
-    from lms.accounts.passwords import hash_password
     from lms.accounts.services import create_user
-    from lms.config import testing_config
     from lms.courses import services as courses
     from lms.courses.models import Course
     from lms.extensions import db
@@ -69,13 +69,7 @@ def prepare(url: str, people: int, units: int) -> dict:
     from lms.org.models import Unit
     from lms.reports.synthetic import seed
 
-    app = create_app(testing_config(url, tempfile.mkdtemp(prefix="sinau-web-")))
-    with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+    with empty_database(url, "sinau-web-"):
         now = utcnow()
         courses.sync_courses(ROOT / "courses", now)
         seed(people, units, now - timedelta(days=30), courses=3, force=True)
@@ -85,7 +79,7 @@ def prepare(url: str, people: int, units: int) -> dict:
             .where(Course.slug == QUIZ_COURSE)
             .values(max_attempts=0, show_answers="never")
         )
-        hashed = hash_password(PASSWORD)  # one hash for all: each check still costs in full
+        hashed = shared_password_hash()
         db.session.execute(
             update(User).values(
                 password_hash=hashed, privacy_version=current_version(), must_change_password=False
@@ -127,7 +121,6 @@ def prepare(url: str, people: int, units: int) -> dict:
             "report_people": report_people,
             "people": db.session.scalar(select(func.count(User.id))),
         }
-        db.engine.dispose()
     return plan
 
 
@@ -140,20 +133,8 @@ def serve(
     app: str, url: str, folder: str, log: Path, root: Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
     """gunicorn with the project's gunicorn.conf.py (read from the working directory)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "LMS_ENV": "production",
-        "SECRET_KEY": "bench-secret",
-        "DATABASE_URL": url,
-        "LMS_INSTANCE_PATH": folder,
-        "LMS_SECURE_COOKIES": "0",
-        "LMS_RATELIMIT_ENABLED": "0",
-        "LMS_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(root),
-    }
+    port = free_port()
+    env = production_env(url, folder) | {"PYTHONPATH": str(root)}
     command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", *GUNICORN_ARGS, app]
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab")

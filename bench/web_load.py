@@ -28,8 +28,8 @@ import time
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.env import Environment
+from signin import CSRF
 
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ATTEMPT = re.compile(r"/attempts/(\d+)")
 PLAN: dict = {}
 _numbers = itertools.count()
