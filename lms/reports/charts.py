@@ -133,10 +133,6 @@ def bar_chart(items: list[tuple[str, float | None]], title: str, ident: str = "b
     return _svg(y, title, "; ".join(parts), body, ident)
 
 
-def _month_label(month: date) -> str:
-    return _month_name(month.month, str(get_locale() or "id"))
-
-
 @functools.lru_cache(maxsize=64)
 def _month_name(month: int, locale: str) -> str:
     """A month's short name in ``locale`` ("Jan", "Mei"): formatted once per process."""
@@ -154,7 +150,8 @@ def line_chart(points: list[tuple[date, int]], title: str, ident: str = "line") 
     count = len(points)
     shown = {n: number(n, 0) for n in {n for _, n in points}}  # a year of mostly equal counts
     values = [shown[n] for _, n in points]
-    months = [_month_label(m) for m, _ in points]
+    locale = str(get_locale() or "id")
+    months = [_month_name(m.month, locale) for m, _ in points]
     widest = max(len(s) for s in [*values, *months])
     desk, phone = _spacing(count, widest)
 

@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 
 from lms.reports import charts
 
@@ -92,3 +93,16 @@ def test_a_histogram_of_four_buckets_shows_every_count_and_label_even_on_a_phone
     texts = re.findall(r"<text [^>]*>([^<]+)</text>", svg)
     assert texts == ["29", "0", "150", "1–9", "105", "10–19", "2", "20+"]
     assert "10–19 JP: 105" in svg  # the unit is in the title and the description
+
+
+def test_month_names_and_counts_follow_the_language_of_each_chart(app):
+    """Month names are kept per process and counts formatted once per distinct value: still in
+    the language of the request drawing the chart, Indonesian then English then Indonesian."""
+    months = [(date(2026, m, 1), 1200 if m in (5, 8) else 0) for m in range(1, 13)]
+    cases = [("id", "Mei", "Agu", "1.200"), ("en", "May", "Aug", "1,200")]
+    with app.test_request_context():
+        for locale, may, august, count in [*cases, cases[0]]:
+            with force_locale(locale):
+                svg = charts.line_chart(months, "Per bulan", "l")
+            assert f"{may} 2026: {count}" in svg and f"{august} 2026: {count}" in svg, locale
+            assert "Jan 2026: 0" in svg
