@@ -1,221 +1,37 @@
-"""The cell values of an XLSX workbook, streamed row by row.
-
-openpyxl's read-only mode took 27 s of a loaded machine for a 100,000-row staff list, most of it
-in Python callbacks per XML element (it parses through defusedxml's pure-Python parser). This
-reader gives the values openpyxl's ``iter_rows(values_only=True)`` gives (``data_only``: a
-formula's cached result), about ten times faster, for what an import needs: strings (shared and
-inline, rich text joined, phonetic runs left out), numbers (an int when written without '.' or
-an exponent, else a float), booleans, error codes as text, dates and times by the cell's number
-format, with openpyxl's own functions for those. Row numbers are the sheet's: a row the sheet
-leaves out comes back as an empty list, and a row stops at its last cell, missing cells None.
+"""One worksheet part, streamed row by row (see :mod:`lms.xlsx` for what a row is).
 
 The decompressed sheet is read a megabyte at a time and cut before its last row start. One
-regular expression finds every row and every cell of a batch in the shapes writers use (a value,
-after a formula maybe; an inline string of one text; nothing). When its matches do not account
-for every row and cell tag of the batch, or the batch holds a comment, CDATA or an instruction,
-``xml.etree`` parses that batch instead, so every well-formed sheet reads the same either way,
-and one that is not well-formed is an error. Reading stops as soon as the caller stops asking for
-rows; whoever calls this limits the unpacked size first (:func:`lms.tabular.read_table` does).
-Whole parts (workbook, styles, relationships) go through defusedxml: no DTD, no entities.
-
-python-calamine (Rust) reads the same workbook in about 2 s of CPU but builds each sheet as a
-dense grid from its first to its last cell before returning anything: a 1.4 KB workbook with
-cells in A1 and XFD1048576 makes it allocate 512 GiB and abort the process, which no limit on
-the unpacked size catches. Hence this reader, and no new dependency.
+regular expression finds every row and every cell of a batch in the shapes writers use; when its
+matches do not account for every row and cell tag of the batch, or the batch holds a comment,
+CDATA or an instruction, ``xml.etree`` parses that batch instead.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-from xml.etree.ElementTree import Element, ParseError
-from xml.etree.ElementTree import fromstring as parse_fragment
+from typing import Any, Protocol
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.datetime import from_ISO8601 as from_iso8601
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#: Strict Open XML (Excel's "Strict Open XML Spreadsheet") names the same elements otherwise.
-STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+from lms.xlsx.text import XlsxError, fragment, rich_text, unescape
+
 #: How much of the sheet is decompressed at a time; a batch ends at the last row end in it.
 CHUNK = 1 << 20
 
 
-class XlsxError(ValueError):
-    """The workbook's structure or a sheet's XML is damaged."""
+class Book(Protocol):
+    """What a sheet reads from its workbook: date styles, the epoch, the shared strings."""
 
-
-@dataclass(frozen=True)
-class Sheet:
-    name: str
-    part: str
-
-
-# -- the workbook --------------------------------------------------------------------------------
-
-
-class Workbook:
-    """An XLSX opened from a zip archive: its worksheets, shared strings and date styles."""
-
-    def __init__(self, archive: zipfile.ZipFile) -> None:
-        self.archive = archive
-        names = set(archive.namelist())
-        try:
-            book = _parse(archive.read("xl/workbook.xml"))
-            rels = _relationships(archive, "xl/workbook.xml", names)
-        except KeyError as exc:
-            raise XlsxError("no workbook part") from exc
-        ns = _namespace(book.tag)
-        props = book.find(f"{{{ns}}}workbookPr")
-        date1904 = props is not None and props.get("date1904", "").lower() in ("1", "true")
-        self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-        self.sheets: list[Sheet] = []
-        for node in book.iterfind(f"{{{ns}}}sheets/{{{ns}}}sheet"):
-            kind, part = rels.get(node.get(f"{{{REL}}}id", ""), ("", ""))
-            if kind.endswith("/worksheet") and part in names:
-                self.sheets.append(Sheet(node.get("name", ""), part))
-        by_kind = {kind.rsplit("/", 1)[-1]: part for kind, part in rels.values()}
-        self._strings_part = by_kind.get("sharedStrings")
-        self._strings: list[str] | None = None
-        self.date_styles: set[int] = set()
-        self.timedelta_styles: set[int] = set()
-        styles = by_kind.get("styles")
-        if styles in names:
-            self._read_styles(_parse(archive.read(styles)))
-
-    def _read_styles(self, root: Element) -> None:
-        """The cell formats (``s`` of a cell) whose number format shows a date or a duration."""
-        ns = _namespace(root.tag)
-        custom = {
-            int(f.get("numFmtId", "-1")): f.get("formatCode", "")
-            for f in root.iterfind(f"{{{ns}}}numFmts/{{{ns}}}numFmt")
-        }
-        for index, xf in enumerate(root.iterfind(f"{{{ns}}}cellXfs/{{{ns}}}xf")):
-            number = int(xf.get("numFmtId", "0"))
-            code = custom[number] if number in custom else builtin_format_code(number)
-            if is_date_format(code):
-                self.date_styles.add(index)
-            if is_timedelta_format(code):
-                self.timedelta_styles.add(index)
+    epoch: Any
+    date_styles: set[int]
+    timedelta_styles: set[int]
 
     @property
-    def strings(self) -> list[str]:
-        """The shared string table, read on first use."""
-        if self._strings is None:
-            self._strings = []
-            if self._strings_part and self._strings_part in self.archive.namelist():
-                with self.archive.open(self._strings_part) as source:
-                    self._strings = _shared_strings(source.read())
-        return self._strings
+    def strings(self) -> list[str]: ...
 
-    def rows(self, sheet: Sheet) -> Iterator[list[Any]]:
-        """Every row of ``sheet`` from row 1 on, as lists of cell values (see the module)."""
-        with self.archive.open(sheet.part) as source:
-            yield from _SheetReader(self, source).rows()
-
-
-def _parse(data: bytes) -> Element:
-    try:
-        return fromstring(data, forbid_dtd=True)
-    except (ParseError, DefusedXmlException) as exc:
-        raise XlsxError(str(exc)) from exc
-
-
-def _namespace(tag: str) -> str:
-    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
-
-
-def _relationships(archive: zipfile.ZipFile, part: str, names: set[str]) -> dict:
-    """Relationship id -> (type, part name) of ``part``."""
-    folder, name = posixpath.split(part)
-    rels_part = posixpath.join(folder, "_rels", name + ".rels")
-    if rels_part not in names:
-        return {}
-    out = {}
-    for rel in _parse(archive.read(rels_part)).iter(f"{{{PACKAGE_REL}}}Relationship"):
-        target = rel.get("Target", "")
-        if target.startswith("/"):
-            target = target[1:]
-        else:
-            target = posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id", "")] = (rel.get("Type", ""), target)
-    return out
-
-
-# -- text ----------------------------------------------------------------------------------------
-
-
-def _text(raw: str) -> str:
-    """Character data as an XML parser returns it: line ends normalised, references replaced."""
-    if "\r" in raw:
-        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    return _REFERENCE.sub(_replace, raw) if "&" in raw else raw
-
-
-_REFERENCE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-
-
-def _replace(m: re.Match) -> str:
-    if m[3]:
-        return _ENTITIES[m[3]]
-    return chr(int(m[1], 16) if m[1] else int(m[2]))
-
-
-def _rich_text(node: Element) -> str:
-    """openpyxl's ``Text.content``: the plain text, then each run's text; no phonetic runs."""
-    ns = _namespace(node.tag)
-    parts = [node.findtext(f"{{{ns}}}t") or ""]
-    parts += [run.findtext(f"{{{ns}}}t") or "" for run in node.iterfind(f"{{{ns}}}r")]
-    return "".join(parts)
-
-
-#: A string item or inline string that is one plain ``<t>``: most of them.
-_PLAIN = re.compile(r"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>\s*|<(?:\w+:)?t\s*/>\s*")
-_ITEM = re.compile(r"<((?:\w+:)?)si(?:\s[^>]*)?>(.*?)</\1si>|<(?:\w+:)?si\s*/>", re.S)
-
-
-def _shared_strings(data: bytes) -> list[str]:
-    text = data.decode("utf-8")
-    if "<!" in text or "<?" in text[5:]:  # comments, CDATA, a DTD: let the XML parser read it
-        root = _parse(data)
-        items = root.iterfind(f"{{{_namespace(root.tag)}}}si")
-        return [_rich_text(si).replace("x005F_", "") for si in items]
-    strings = []
-    for match in _ITEM.finditer(text):
-        body = match[2] or ""
-        plain = _PLAIN.fullmatch(body)
-        if plain is not None:
-            value = _text(plain[1] or "")
-        else:
-            prefix = match[1] or ""
-            value = _rich_text(_fragment(f"<{prefix}si>{body}</{prefix}si>", prefix))
-        strings.append(value.replace("x005F_", ""))  # as openpyxl does
-    return strings
-
-
-def _fragment(xml: str, prefix: str, declarations: str = "") -> Element:
-    """Parse a piece of a part in the main namespace (``prefix`` bound to it)."""
-    name = prefix[:-1]
-    if not declarations:
-        declarations = f'xmlns:{name}="{MAIN}"' if name else f'xmlns="{MAIN}"'
-    try:
-        # The C parser: no DTD can stand inside an element, so no entity can be declared.
-        return parse_fragment(f"<wrap {declarations}>{xml}</wrap>")[0]  # noqa: S314
-    except (ParseError, IndexError) as exc:
-        raise XlsxError(str(exc)) from exc
-
-
-# -- a sheet -------------------------------------------------------------------------------------
 
 _ROOT = re.compile(r"<((?:[\w.-]+:)?)worksheet\b([^>]*)>")
 _SHEET_DATA = re.compile(r"<((?:[\w.-]+:)?)sheetData\b[^>]*?(/?)>")
@@ -225,10 +41,10 @@ _LETTERS = re.compile(r"[A-Za-z]{1,3}")
 _ROW_REF = re.compile(r"""(?:^|\s)r\s*=\s*["']([^"']*)["']""")
 
 
-class _SheetReader:
+class SheetReader:
     """One pass over a worksheet part (see the module for what a row is)."""
 
-    def __init__(self, book: Workbook, source) -> None:
+    def __init__(self, book: Book, source) -> None:
         self.book = book
         self.source = source
         self.columns: dict[str, int] = {}
@@ -376,13 +192,13 @@ class _SheetReader:
                     shapes[rest] = shape
             kind, style = shape
             if kind == "inlineStr":
-                value = (_text(t) if t else "") if (opened or empty_is) else None
+                value = (unescape(t) if t else "") if (opened or empty_is) else None
             elif closed or not v:
                 value = None
             elif kind == "n" and style not in dates:
                 value = float(v) if ("." in v or "E" in v or "e" in v) else int(v)
             else:
-                value = self._value(kind, style, _text(v))
+                value = self._value(kind, style, unescape(v))
             width = len(values)
             if column > width:
                 values.extend([None] * (column - width))
@@ -422,7 +238,7 @@ class _SheetReader:
         """The XML parser's way, for the rows in a shape the expression above does not know."""
         p = self.prefix
         number = self.number
-        for row in _fragment(f"<{p}sheetData>{batch}</{p}sheetData>", p, self.declarations):
+        for row in fragment(f"<{p}sheetData>{batch}</{p}sheetData>", p, self.declarations):
             if row.tag.rsplit("}", 1)[-1] != "row":
                 raise XlsxError(f"unexpected element after row {number}")
             number = _row_number(f' r="{row.get("r")}"' if row.get("r") else "", number)
@@ -441,7 +257,7 @@ class _SheetReader:
             kind = cell.get("t", "n")
             if kind == "inlineStr":
                 inline = cell.find(f"{{{ns}}}is")
-                value = _rich_text(inline) if inline is not None else None
+                value = rich_text(inline) if inline is not None else None
             else:
                 raw = cell.findtext(f"{{{ns}}}v") or None
                 value = None if raw is None else self._value(kind, int(cell.get("s") or 0), raw)
