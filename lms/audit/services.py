@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, Update, bindparam, func, select, update
+from sqlalchemy import Update, bindparam, func, select, update
 
 from lms.audit.models import GENESIS, AuditChainHead, AuditEvent
 from lms.extensions import db
@@ -60,13 +60,16 @@ def event_hash(prev_hash: str, content: str) -> str:
 
 
 @functools.cache
-def _head_statements() -> tuple[Update, Select, Update]:
-    """Lock the head, read it, move it on (bound: new_seq, new_hash): built once per process,
-    as every audited action (each sign-in among them) runs all three."""
+def _head_statements() -> tuple[Update, Update]:
+    """Lock the head and read it (one ``UPDATE ... RETURNING``), move it on (bound: new_seq,
+    new_hash): built once per process, as every audited action (each sign-in among them) runs
+    both."""
     head = AuditChainHead.__table__
     return (
-        update(head).where(head.c.id == HEAD_ID).values(seq=head.c.seq),
-        select(head.c.seq, head.c.hash).where(head.c.id == HEAD_ID),
+        update(head)
+        .where(head.c.id == HEAD_ID)
+        .values(seq=head.c.seq)
+        .returning(head.c.seq, head.c.hash),
         update(head)
         .where(head.c.id == HEAD_ID)
         .values(seq=bindparam("new_seq"), hash=bindparam("new_hash")),
@@ -74,10 +77,14 @@ def _head_statements() -> tuple[Update, Select, Update]:
 
 
 def _lock_head() -> tuple[int, str]:
-    """Lock the chain head and return its (seq, hash); create it when missing."""
+    """Lock the chain head and return its (seq, hash); create it when missing.
+
+    Locking and reading are one statement (a round trip fewer on every audited action than an
+    ``UPDATE`` followed by a ``SELECT``): the row comes back locked, as it stands."""
     head = AuditChainHead.__table__
-    lock, read, _move = _head_statements()
-    if not db.session.execute(lock).rowcount:
+    lock, _move = _head_statements()
+    row = db.session.execute(lock).first()
+    if row is None:
         # A database built without the migration (or emptied): continue after the last event.
         # Writers racing here all try the insert; one wins, the others wait for it, then lock.
         last = db.session.execute(
@@ -85,8 +92,7 @@ def _lock_head() -> tuple[int, str]:
         ).first()
         seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS)
         db.session.execute(insert_or_ignore(head).values(id=HEAD_ID, seq=seq, hash=last_hash))
-        db.session.execute(lock)
-    row = db.session.execute(read).one()
+        row = db.session.execute(lock).one()
     return row.seq, row.hash
 
 
@@ -123,7 +129,7 @@ def record(
         hash=digest,
     )
     db.session.add(event)
-    db.session.execute(_head_statements()[2], {"new_seq": seq, "new_hash": digest})
+    db.session.execute(_head_statements()[1], {"new_seq": seq, "new_hash": digest})
     db.session.flush()
     return event
 
