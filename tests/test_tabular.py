@@ -8,7 +8,8 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from lms.tabular import MissingColumns, NotATable, TableError, cell_text, map_columns, read_table
+from lms.cells import cell_text, map_columns
+from lms.tabular import MissingColumns, NotATable, TableError, read_table
 
 ALIASES = {"nip": ("nip baru", "nip"), "name": ("nama", "name"), "due": ("tenggat", "due date")}
 REQUIRED = ("nip", "name")

@@ -16,7 +16,7 @@ from itertools import islice
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from lms import tabular
+from lms import cells, tabular
 from lms.accounts.models import Role, User
 from lms.accounts.nip import NipError, nip_from_cell
 from lms.actions import services
@@ -33,7 +33,7 @@ MAX_ROWS = 1000
 #: the person who uploaded one may confirm it.
 parking = Parking("action-imports")
 
-#: Field -> header spellings, the preferred first (compared after `tabular.normalize_header`).
+#: Field -> header spellings, the preferred first (compared after `cells.normalize_header`).
 HEADERS = {
     "title": ["judul", "judul aksi", "aksi", "aksi nyata", "nama aksi", "kegiatan", "title"],
     "description": ["deskripsi", "uraian", "keterangan", "description"],
@@ -129,11 +129,11 @@ def _blank(value: object) -> bool:
 
 def cell_text(value: object) -> str:
     """A cell as people would read it (for the preview and for text fields)."""
-    return tabular.cell_text(value).lstrip("'\u2019").strip()
+    return cells.cell_text(value).lstrip("'\u2019").strip()
 
 
 #: Dates in cells: the staff import reads them the same way.
-parse_date = tabular.parse_day
+parse_date = cells.parse_day
 
 
 def parse_nip(value: object) -> str:

@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from lms.accounts.models import POSITION_TYPES, STRUCTURAL
+from lms.cells import cell_text
 from lms.i18n import gettext as _
-from lms.tabular import cell_text
 
 # -- cells ---------------------------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ def is_blank(value: Any) -> bool:
 
 
 def clean_text(value: Any) -> str:
-    """A cell as text (:func:`lms.tabular.cell_text`) with all whitespace collapsed."""
+    """A cell as text (:func:`lms.cells.cell_text`) with all whitespace collapsed."""
     return " ".join(cell_text(value).split())
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from lms.accounts.nip import NipError, nip_from_cell
+from lms.cells import parse_day
 from lms.forms import EMAIL_RE
 from lms.i18n import gettext as _
 from lms.people.cells import (
@@ -25,7 +26,6 @@ from lms.people.cells import (
 )
 from lms.people.parsed import Problem, Row
 from lms.people.reading import Table
-from lms.tabular import parse_day
 
 
 def parse_rows(table: Table, today: date) -> tuple[list[Row], list[Problem], int, set[str]]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from lms.cells import map_columns as _map_columns
 from lms.i18n import gettext as _
 from lms.tabular import MissingColumns, NotATable, Table, TableError
-from lms.tabular import map_columns as _map_columns
 from lms.tabular import read_table as _read_table
 
 __all__ = ["HEADER_ALIASES", "ImportFileError", "Table", "map_columns", "read_table"]
@@ -18,7 +18,7 @@ __all__ = ["HEADER_ALIASES", "ImportFileError", "Table", "map_columns", "read_ta
 #: The file cannot be read as a staff list at all; the message says why, in Indonesian.
 ImportFileError = TableError
 
-#: Field -> accepted headers after :func:`lms.tabular.normalize_header`, the preferred first.
+#: Field -> accepted headers after :func:`lms.cells.normalize_header`, the preferred first.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     # "NIP LAMA" (the 9-digit pre-1999 number) is deliberately absent.
     "nip": ("nip baru", "nip 18 digit", "nip", "nomor induk pegawai", "no nip", "nip pegawai",

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from lms.actions import imports
 from lms.actions.models import ActionItem, ItemEvent
-from lms.tabular import normalize_header, read_table
+from lms.cells import normalize_header
+from lms.tabular import read_table
 from tests.factories import make_program, make_unit, make_user
 
 RINA = "199003152015032002"
