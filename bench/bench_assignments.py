@@ -126,7 +126,7 @@ def main() -> None:
     from sqlalchemy import select
 
     from lms.accounts.models import User
-    from lms.assignments.services import apply_assignments
+    from lms.assignments.coverage import apply_assignments
     from lms.extensions import db
     from lms.i18n import utcnow
 

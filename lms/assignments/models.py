@@ -47,7 +47,7 @@ class Assignment(db.Model):
     """HR's decision that a group of people must finish a course by a deadline (WIB date).
 
     Who it covers is worked out when asked (people move, join and leave), never stored per
-    person; :func:`lms.assignments.services.apply_assignments` enrols whoever is missing.
+    person; :func:`lms.assignments.coverage.apply_assignments` enrols whoever is missing.
     """
 
     __tablename__ = "assignments"

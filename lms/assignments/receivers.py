@@ -3,7 +3,7 @@
 Features that place people (accounts, import, corrections) or move units (org) send
 :data:`lms.signals.people_placed` and :data:`lms.signals.unit_moved`; they do not know that
 assignments exist. Only the people affected are worked out again; the daily full pass of
-:func:`lms.assignments.services.apply_assignments` stays as a safety net for changes no signal
+:func:`lms.assignments.coverage.apply_assignments` stays as a safety net for changes no signal
 reports (a direct database edit).
 """
 
@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from lms.accounts.models import User
-from lms.assignments.services import apply_assignments
+from lms.assignments.coverage import apply_assignments
 from lms.org.models import Unit
 from lms.signals import people_placed, unit_moved
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload
 
 # receivers: imported to connect them to the signals of features that place people
 from lms.accounts.models import POSITION_TYPES
+from lms.assignments import coverage, receivers, services  # noqa: F401
 from lms.assignments import permissions as _permissions  # noqa: F401 - registers the assignments rules
-from lms.assignments import receivers, services  # noqa: F401
 from lms.assignments.forms import AssignmentForm, CancelForm
 from lms.assignments.models import Assignment
 from lms.courses.models import Course
@@ -50,8 +50,8 @@ def index():
         "assignments/index.html",
         page=page,
         status=status,
-        covered=services.covered_counts(ids),
-        done=services.done_counts(ids),
+        covered=coverage.covered_counts(ids),
+        done=coverage.done_counts(ids),
     )
 
 
@@ -84,7 +84,7 @@ def new():
         if course is None:
             form.course_id.errors.append(_("Pilih kursus yang ditugaskan."))
         elif form.check.data:
-            covered = services.count_covered(
+            covered = coverage.count_covered(
                 form.scope.data, unit, form.include_subunits.data, form.position_type.data
             )
             same = form.same_target()
@@ -139,8 +139,8 @@ def cancel(assignment_id: int):
         return render_template(
             "assignments/cancel.html",
             assignment=assignment,
-            covered=services.covered_counts([assignment.id]).get(assignment.id, 0),
-            done=services.done_counts([assignment.id]).get(assignment.id, 0),
+            covered=coverage.covered_counts([assignment.id]).get(assignment.id, 0),
+            done=coverage.done_counts([assignment.id]).get(assignment.id, 0),
             form=form,
         )
     if not form.validate_on_submit():

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.assignments.services import apply_assignments
+from lms.assignments.coverage import apply_assignments
 from lms.authoring import bundle, services
 from lms.authoring.blueprint import bp, editable_draft
 from lms.authoring.forms import ImportForm

@@ -17,7 +17,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.assignments.services import apply_assignments
+from lms.assignments.coverage import apply_assignments
 from lms.authoring import bundle, services
 from lms.authoring import permissions as _permissions  # noqa: F401 - registers the authoring rules
 from lms.authoring import questions as _questions  # noqa: F401 - registers its routes on bp

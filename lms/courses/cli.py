@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from lms.assignments.coverage import apply_assignments
 from lms.courses.models import Course
 from lms.extensions import db
 from lms.i18n import utcnow
@@ -54,8 +55,6 @@ def sync_command(path: str | None, keep_missing: bool) -> None:
             click.echo(str(problem), err=True)
         click.echo("Sinkronisasi dibatalkan; tidak ada yang diubah.", err=True)
         sys.exit(1)
-    from lms.assignments.services import apply_assignments
-
     # A course may have become mandatory (or retired, or got another deadline): enrol whoever
     # owes it now and set their deadlines.
     apply_assignments(utcnow())

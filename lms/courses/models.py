@@ -143,7 +143,7 @@ class Enrollment(db.Model):
     jp_earned: Mapped[int] = mapped_column(default=0)
     #: The WIB day the course is owed by: the earliest deadline of the live assignments covering
     #: the person, else course.toml's deadline of a mandatory course nobody assigned; empty when
-    #: not owed. Kept by :func:`lms.assignments.services.apply_assignments`, never set by hand.
+    #: not owed. Kept by :func:`lms.assignments.coverage.apply_assignments`, never set by hand.
     deadline: Mapped[date | None] = mapped_column(Date)
     #: The best submitted quiz score, the number of submitted attempts and whether one passed:
     #: kept by :func:`lms.quiz.services.record_attempts` whenever an attempt is graded.

@@ -18,8 +18,8 @@ from flask import current_app
 from sqlalchemy import exists, func, select
 
 from lms.accounts.models import Role, User, UserRole
+from lms.assignments.coverage import apply_assignments, assigned_deadlines
 from lms.assignments.models import Assignment
-from lms.assignments.services import apply_assignments, assigned_deadlines
 from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.i18n import format_day, to_wib, wib_today

@@ -2,7 +2,7 @@
 
 A path is required by making ordinary course assignments (scope "position_type"), one per step
 and position type, and enrolling whoever they cover in one go
-(:func:`lms.assignments.services.apply_assignments`); people who later take one of those
+(:func:`lms.assignments.coverage.apply_assignments`); people who later take one of those
 positions are enrolled like any other assignment's. Who follows a path is who those assignments
 cover, so nothing is stored per person.
 """
@@ -16,8 +16,8 @@ from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import raiseload
 
 from lms.accounts.models import POSITION_TYPES, User
+from lms.assignments.coverage import apply_assignments, coverage
 from lms.assignments.models import Assignment, Scope
-from lms.assignments.services import apply_assignments, coverage
 from lms.courses.models import Course, Enrollment
 from lms.extensions import db
 from lms.i18n import gettext as _

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, insert, select, text
 
 from lms.accounts.models import Role, User, UserRole
+from lms.assignments.coverage import apply_assignments
 from lms.assignments.models import Assignment
 from lms.courses.models import DATABASE_ONLY, Course, Enrollment, Lesson, LessonProgress
 from lms.extensions import db
@@ -401,8 +402,6 @@ def seed(people: int, units: int, now: datetime, *, seed_value: int = 2025,
     _children(attempts, progress, counter)
     _fix_sequences()
     db.session.flush()
-    from lms.assignments.services import apply_assignments
-
     # Owed courses nobody took become enrolments, and every owed one gets its deadline.
     counter["assigned_not_started"] = apply_assignments(now)
     return {"people": made_people, "units": len(unit_rows), "courses": len(course_rows), **counter}

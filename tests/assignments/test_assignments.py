@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import event, func, select, text
 
-from lms.assignments import services
+from lms.assignments import coverage, services
 from lms.assignments.models import Assignment
 from lms.courses.models import Course, Enrollment
 from lms.courses.reminders import obligations
@@ -77,10 +77,10 @@ def test_position_type_and_everyone_scopes(db, org):
 
 
 def test_count_covered_before_saving(db, org):
-    assert services.count_covered("unit", org["opd"], True, None) == 3
-    assert services.count_covered("unit", org["opd"], False, None) == 1
-    assert services.count_covered("position_type", None, True, "Pengawas") == 2
-    assert services.count_covered("all", None, True, None) == 4
+    assert coverage.count_covered("unit", org["opd"], True, None) == 3
+    assert coverage.count_covered("unit", org["opd"], False, None) == 1
+    assert coverage.count_covered("position_type", None, True, "Pengawas") == 2
+    assert coverage.count_covered("all", None, True, None) == 4
 
 
 def test_person_who_joins_later_inherits_the_units_assignments(db, org):
@@ -92,9 +92,9 @@ def test_person_who_joins_later_inherits_the_units_assignments(db, org):
     mover = org["in_other"]
     mover.unit_id = org["bidang"].id
     db.session.flush()
-    assert services.apply_assignments(NOW) == 2
+    assert coverage.apply_assignments(NOW) == 2
     assert {newcomer.id, mover.id} <= enrolled(db, org["etika"])
-    assert services.apply_assignments(NOW) == 0  # idempotent
+    assert coverage.apply_assignments(NOW) == 0  # idempotent
 
 
 def test_user_created_by_hr_inherits_assignments(db, org, client, login_as):
@@ -155,7 +155,7 @@ def test_enrolment_is_set_based_whatever_the_number_of_people(db, org):
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        made = services.apply_assignments(NOW)
+        made = coverage.apply_assignments(NOW)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert made == 43
@@ -177,12 +177,12 @@ def test_earliest_deadline_wins_and_cancelled_assignments_stop_counting(db, org)
     )
     rows = {
         user_id: deadline
-        for user_id, course_id, deadline, _at in db.session.execute(services.assigned_deadlines())
+        for user_id, course_id, deadline, _at in db.session.execute(coverage.assigned_deadlines())
     }
     assert rows[org["in_seksi"].id] == date(2026, 6, 30)
     assert rows[org["in_other"].id] == date(2026, 9, 30)
     services.cancel_assignment(early, NOW)
-    rows = {u: d for u, _c, d, _a in db.session.execute(services.assigned_deadlines())}
+    rows = {u: d for u, _c, d, _a in db.session.execute(coverage.assigned_deadlines())}
     assert rows[org["in_seksi"].id] == date(2026, 9, 30)
     assert org["in_seksi"].id in enrolled(db, org["etika"])  # the enrolment stays
     with pytest.raises(services.AssignmentError):
@@ -310,12 +310,12 @@ def test_mandatory_course_with_deadline_enrols_every_learner_until_assigned(db, 
     )
     sync(tmp_path)
     wajib = db.session.scalar(select(Course).where(Course.slug == "wajib"))
-    assert services.apply_assignments(NOW) == 4  # every active learner, not the inactive one
+    assert coverage.apply_assignments(NOW) == 4  # every active learner, not the inactive one
     assert set(
         db.session.scalars(select(Enrollment.source).where(Enrollment.course_id == wajib.id))
     ) == {"mandatory"}
     assert set(deadlines(db, wajib).values()) == {date(2026, 8, 17)}
-    assert services.apply_assignments(NOW) == 0  # idempotent
+    assert coverage.apply_assignments(NOW) == 0  # idempotent
     # Once HR assigns it, the assignment says who owes it by when.
     services.create_assignment(
         wajib, scope="unit", unit=org["seksi"], deadline=date(2026, 7, 1), by=None, now=NOW
@@ -344,7 +344,7 @@ def test_deadline_update_is_one_statement_and_writes_nothing_twice(db, org):
     before = db.session.execute(versions).all() if postgres else None
     event.listen(engine, "after_cursor_execute", count)
     try:
-        services.apply_assignments(NOW)
+        coverage.apply_assignments(NOW)
     finally:
         event.remove(engine, "after_cursor_execute", count)
     if postgres:

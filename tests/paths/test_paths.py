@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.assignments import services as assignments
+from lms.assignments.coverage import apply_assignments
 from lms.assignments.models import Assignment
 from lms.audit.models import AuditEvent
 from lms.courses.models import Course, Enrollment
@@ -72,7 +73,7 @@ def test_someone_who_becomes_a_leader_later_is_enrolled(db, org):
     _leaders(org)
     db.session.commit()
     org["kasi"].position_type = "Administrator"
-    assignments.apply_assignments(NOW)
+    apply_assignments(NOW)
     db.session.commit()
     assert org["kasi"].id in _enrolled(db, org["pimpinan"])
 
