@@ -5,7 +5,7 @@ functions registered by action name with :func:`rule`; each feature keeps its ow
 ``lms/<feature>/permissions.py``, imported by its views (as its reminder rules are).
 ``tests/test_permissions.py`` walks every route with every role, so a route without a rule or an
 expectation fails the suite. Here live the registry, the questions many features' rules ask
-(:func:`is_staff`, :func:`headed_paths`, :func:`manages_unit`), and the rules of reminders and
+(:func:`is_staff`, :func:`headed_paths`, :func:`manages_unit`), and, for now, the rules of
 reports.
 """
 
@@ -79,25 +79,6 @@ def headed_paths(user: User) -> list[str]:
 def manages_unit(user: User, unit: Any) -> bool:
     """Whether ``user`` heads ``unit`` or a unit above it."""
     return unit is not None and any(unit.path.startswith(p) for p in headed_paths(user) if p)
-
-
-# -- reminders -----------------------------------------------------------------------------------
-
-
-@rule("notifications.own")
-def _own_notifications(user: User, obj: Any) -> bool:
-    return True
-
-
-@rule("notification.mark")
-def _mark_notification(user: User, notification: Any) -> bool:
-    return notification is not None and notification.user_id == user.id
-
-
-@rule("reminders.admin")
-def _reminders_admin(user: User, obj: Any) -> bool:
-    """Outbox and job runs hold other people's messages: administrators only."""
-    return user.has_role(Role.ADMIN)
 
 
 # -- reports -------------------------------------------------------------------------------------

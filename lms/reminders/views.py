@@ -18,6 +18,7 @@ from lms.i18n import utcnow
 from lms.pagination import paginate
 from lms.policy import authorize
 from lms.reminders import labels, outbox, services
+from lms.reminders import permissions as _permissions  # noqa: F401 - registers the reminders rules
 from lms.reminders.models import JobRun, Notification, NotificationSetting, OutboxMessage
 from lms.reminders.rules import RULE_INFO
 
