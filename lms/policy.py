@@ -4,9 +4,8 @@ Every view calls :func:`authorize` (or checks :func:`can` to show a link). Rules
 functions registered by action name with :func:`rule`; each feature keeps its own in
 ``lms/<feature>/permissions.py``, imported by its views (as its reminder rules are).
 ``tests/test_permissions.py`` walks every route with every role, so a route without a rule or an
-expectation fails the suite. Here live the registry, the questions many features' rules ask
-(:func:`is_staff`, :func:`headed_paths`, :func:`manages_unit`), and, for now, the rules of
-reports.
+expectation fails the suite. Here live the registry and the questions many features' rules ask
+(:func:`is_staff`, :func:`headed_paths`, :func:`manages_unit`).
 """
 
 from __future__ import annotations
@@ -79,41 +78,3 @@ def headed_paths(user: User) -> list[str]:
 def manages_unit(user: User, unit: Any) -> bool:
     """Whether ``user`` heads ``unit`` or a unit above it."""
     return unit is not None and any(unit.path.startswith(p) for p in headed_paths(user) if p)
-
-
-# -- reports -------------------------------------------------------------------------------------
-
-
-@rule("reports.view")
-def _view_reports(user: User, unit: Any) -> bool:
-    """HR and admin see every report; a unit head sees those of their units and sub-units.
-
-    ``unit`` None means "the reports menu" for unit heads, and "the whole province" only for
-    staff: pass the unit whenever a report is about one.
-    """
-    if is_staff(user):
-        return True
-    if not user.has_role(Role.UNIT_HEAD):
-        return False
-    paths = headed_paths(user)
-    if unit is None:
-        return bool(paths)
-    return any(unit.path.startswith(p) for p in paths if p)
-
-
-@rule("reports.province")
-def _province_reports(user: User, obj: Any) -> bool:
-    """Reports on the whole province (no unit chosen): HR and admin."""
-    return is_staff(user)
-
-
-@rule("reports.person")
-def _person_report(user: User, person: Any) -> bool:
-    """A person's report: the person themself (UU 27/2022 Pasal 7), HR, admin, or the head of
-    a unit the person belongs to."""
-    if person is None:
-        return False
-    if person.id == user.id or is_staff(user):
-        return True
-    unit = getattr(person, "unit", None)
-    return unit is not None and _view_reports(user, unit)

@@ -259,12 +259,6 @@ def apply_assignments(
     return made
 
 
-def people_covered(assignment_id: int) -> Select:
-    """A select of the distinct user ids one assignment covers."""
-    cov = coverage(select(literal(assignment_id))).subquery("c")
-    return select(cov.c.user_id).distinct()
-
-
 def count_covered(
     scope: str, unit: Unit | None, include_subunits: bool, position_type: str | None
 ) -> int:

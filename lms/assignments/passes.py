@@ -1,7 +1,7 @@
 """The full assignments pass (every assignment at once): what is owed worked out once, then
 the missing enrolments inserted and the changed deadlines written from that one result.
 
-:func:`lms.assignments.services.apply_assignments` without ``only`` comes here. The daily
+:func:`lms.assignments.coverage.apply_assignments` without ``only`` comes here. The daily
 reminder run does that over the whole province, where working out what 100,000 people owe is
 most of the pass's cost: it was done twice (once for the INSERT's anti-join, once for the
 UPDATE's comparison). PostgreSQL runs the pass as one statement (what is owed a CTE feeding a

@@ -124,7 +124,7 @@ def pairs(unit: Unit | None, filters: Filters, user_id: int | None = None) -> Se
     """One row per (person in scope, course enrolled), with what reports need of it.
 
     Every owed course is an enrolment carrying its deadline (kept by
-    :func:`lms.assignments.services.apply_assignments`), and every enrolment carries its best
+    :func:`lms.assignments.coverage.apply_assignments`), and every enrolment carries its best
     score (kept when an attempt is graded), so this is a plain join of enrolments to the people
     in scope. ``attempts`` and ``passed`` are empty for a pair without a submitted attempt.
     """

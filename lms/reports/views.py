@@ -30,6 +30,7 @@ from lms.pagination import check_page, page_number
 from lms.policy import authorize, can, headed_paths
 from lms.reports import charts, choices, downloads, roster, services
 from lms.reports import jp as jp_report
+from lms.reports import permissions as _permissions  # noqa: F401 - registers the reports rules
 from lms.reports.bound import run
 from lms.reports.person import person_courses
 from lms.reports.scope import (
