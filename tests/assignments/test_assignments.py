@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select, text
 from lms.assignments import coverage, services
 from lms.assignments.models import Assignment
 from lms.courses.models import Course, Enrollment
-from lms.courses.reminders import obligations
+from lms.courses.obligations import obligations
 from lms.reminders.models import Notification
 from lms.reminders.services import run_rules
 from tests.factories import make_unit, make_user, sync, write_course
