@@ -15,7 +15,8 @@ import pytest
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import Connection, create_engine, text
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Connection, Engine, create_engine, text
 from werkzeug.routing import Rule
 
 from lms import create_app
@@ -56,6 +57,29 @@ def _reused_url_builder(self: Rule, append_unknown: bool = True) -> Callable:
 
 
 Rule._compile_builder = _reused_url_builder
+
+_engines: dict[str, Engine] = {}
+_make_engine = SQLAlchemy._make_engine
+
+
+def _shared_engine(self: SQLAlchemy, bind_key: str | None, options: dict, app: Flask) -> Engine:
+    """PostgreSQL: one engine, and its pool of open connections, for every app of the session
+    with the same engine options, instead of a new connection for each test.
+
+    A new connection costs a server process and cold catalog caches, and each new engine
+    queries the server's settings: together about 20% of a PostgreSQL test. ``make_app`` still
+    closes the pool after a test that leaves a connection checked out or an advisory lock held
+    (see ``_release``). SQLite keeps an engine per app.
+    """
+    if not str(options.get("url", "")).startswith("postgresql"):
+        return _make_engine(self, bind_key, options, app)
+    key = repr(sorted(options.items()))
+    if key not in _engines:
+        _engines[key] = _make_engine(self, bind_key, options, app)
+    return _engines[key]
+
+
+SQLAlchemy._make_engine = _shared_engine
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -180,6 +204,28 @@ def _empty_postgres(conn: Connection, filled_tables: list[str]) -> None:
     )
 
 
+def _release(engine: Engine) -> None:
+    """Close the engine's connections, unless it is a shared PostgreSQL engine left clean.
+
+    Clean: no connection still checked out (a thread of the test still running) and no session
+    advisory lock held on the database, so the next test cannot tell the pool was used before.
+    """
+    if engine in _engines.values() and not engine.pool.checkedout():
+        with engine.connect() as conn:
+            locked = conn.scalar(
+                text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database()))"
+                )
+            )
+        if not locked:
+            return
+    engine.dispose()
+    for key in [key for key, shared in _engines.items() if shared is engine]:
+        del _engines[key]
+
+
 class Client(FlaskClient):
     """A test client whose every request starts with an empty ``g``.
 
@@ -215,7 +261,7 @@ def make_app(database_url: str, tmp_path_factory) -> Iterator[Callable[..., Flas
         with app.app_context():
             db.session.remove()
             _empty_tables(app)
-            db.engine.dispose()
+            _release(db.engine)
 
 
 @pytest.fixture
