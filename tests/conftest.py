@@ -29,7 +29,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 CHROMIUM = "/usr/bin/chromium"
 #: ``make test`` runs the suite as two processes at once (two cores): lane "postgresql" takes the
 #: tests that use PostgreSQL (the database_url parameter, or the ``postgresql`` marker), lane
-#: "sqlite" everything else (in CI on this machine: about 7 and 9 minutes). Unset: one process
+#: "sqlite" everything else (in CI on this machine: about 4 and 5.5 minutes). Unset: one process
 #: runs everything.
 LANE = os.environ.get("LMS_TEST_LANE", "").strip().lower()
 
