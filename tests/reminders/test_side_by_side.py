@@ -71,47 +71,31 @@ def test_same_reminders_one_after_another_and_side_by_side(app, db, busy_world):
     assert sum(services.run_rules(MOMENT).values()) == 0
 
 
-@pytest.fixture
-def two_rules(monkeypatch):
-    """Two rules that each wait (up to 10 s) for the other to be running too, noting the
-    thread and database connection they ran on."""
+def test_two_rules_run_at_once_on_postgresql_and_one_after_another_on_sqlite(app, db, monkeypatch):
+    """On PostgreSQL two rules each wait (up to 10 s) for the other to be running too: they
+    only both finish when they run at once, on two threads and connections. SQLite lets one
+    writer in at a time: there both run in this thread, one after another."""
+    app.config["REMIND_CONNECTIONS"] = 2
+    side_by_side = db.engine.dialect.name == "postgresql"
     met = threading.Barrier(2, timeout=10)
     seen: dict[str, tuple[int, object]] = {}
 
-    def waiting(name):
+    def noting(name):
         def fn(now):
             seen[name] = (threading.get_ident(), services.db.session.connection().connection)
-            met.wait()
+            if side_by_side:
+                met.wait()
             return iter(())
 
         return fn
 
-    monkeypatch.setattr(rules, "RULES", {"a": waiting("a"), "b": waiting("b")})
-    return seen
-
-
-def test_postgresql_runs_two_rules_at_once_on_two_connections(app, db, two_rules):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer: its rules run one after another")
-    app.config["REMIND_CONNECTIONS"] = 2
+    monkeypatch.setattr(rules, "RULES", {"a": noting("a"), "b": noting("b")})
     assert services.run_rules(MOMENT, names=["a", "b"]) == {"a": 0, "b": 0}
-    (thread_a, conn_a), (thread_b, conn_b) = two_rules["a"], two_rules["b"]
-    assert thread_a != thread_b and conn_a is not conn_b
-
-
-def test_sqlite_runs_rules_one_after_another(app, db, monkeypatch):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL runs them side by side")
-    app.config["REMIND_CONNECTIONS"] = 2
-    threads = []
-
-    def noting(now):
-        threads.append(threading.get_ident())
-        return iter(())
-
-    monkeypatch.setattr(rules, "RULES", {"a": noting, "b": noting})
-    assert services.run_rules(MOMENT, names=["a", "b"]) == {"a": 0, "b": 0}
-    assert threads == [threading.get_ident()] * 2
+    (thread_a, conn_a), (thread_b, conn_b) = seen["a"], seen["b"]
+    if side_by_side:
+        assert thread_a != thread_b and conn_a is not conn_b
+    else:
+        assert thread_a == thread_b == threading.get_ident()
 
 
 def test_a_failing_rule_fails_the_run_and_is_recorded(app, db, busy_world, monkeypatch):
