@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.actions import evidence as evidence_files
 from lms.actions import services
-from lms.actions.blueprint import bp, get_or_404
+from lms.actions.blueprint import bp
 from lms.actions.courses import linked_courses
 from lms.actions.forms import (
     CommentForm,
@@ -141,7 +141,7 @@ def _history(events: list[ItemEvent]) -> list[dict]:
 @login_required
 def item(item_id: int):
     """An item: its plan, progress updates with evidence, comments, review and history."""
-    item = get_or_404(ActionItem, item_id)
+    item = db.get_or_404(ActionItem, item_id)
     authorize("actions.view_item", item)
     updates = db.session.scalars(
         select(ProgressUpdate)
@@ -179,7 +179,7 @@ def item(item_id: int):
 @limit_upload
 def update_new(item_id: int):
     """Report progress (owners): a new percentage and status, a note, and evidence."""
-    item = get_or_404(ActionItem, item_id)
+    item = db.get_or_404(ActionItem, item_id)
     authorize("actions.post_update", item)
     form = UpdateForm()
     if request.method == "GET":
@@ -233,7 +233,7 @@ def update_new(item_id: int):
 @login_required
 def comment_new(item_id: int):
     """Comment on an item (anyone who may read it)."""
-    item = get_or_404(ActionItem, item_id)
+    item = db.get_or_404(ActionItem, item_id)
     authorize("actions.comment", item)
     form = CommentForm()
     if form.validate_on_submit():
@@ -254,7 +254,7 @@ def comment_new(item_id: int):
 @login_required
 def review(item_id: int):
     """The unit head accepts a done item, or sends it back with a reason."""
-    item = get_or_404(ActionItem, item_id)
+    item = db.get_or_404(ActionItem, item_id)
     authorize("actions.review", item)
     form = ReviewForm()
     if not form.validate_on_submit():
@@ -279,7 +279,7 @@ def review(item_id: int):
 @login_required
 def evidence(update_id: int):
     """Download an evidence file, as an attachment, for people who may read the item."""
-    update = get_or_404(ProgressUpdate, update_id)
+    update = db.get_or_404(ProgressUpdate, update_id)
     authorize("actions.download_evidence", update)
     if not update.evidence_key:
         abort(404)

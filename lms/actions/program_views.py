@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
 from lms.actions import services
-from lms.actions.blueprint import bp, get_or_404
+from lms.actions.blueprint import bp
 from lms.actions.forms import (
     ProgramForm,
 )
@@ -69,7 +69,7 @@ def program_new():
 @login_required
 def program_edit(program_id: int):
     """Rename a programme, change its period, or close it to new items."""
-    program = get_or_404(Program, program_id)
+    program = db.get_or_404(Program, program_id)
     authorize("actions.programs", program)
     form = ProgramForm(obj=program)
     if form.validate_on_submit() and _program_form_save(form, program):

@@ -24,7 +24,7 @@ from lms.actions import item_views as _item_views  # noqa: F401 - registers its 
 from lms.actions import permissions as _permissions  # noqa: F401 - registers the actions rules
 from lms.actions import program_views as _program_views  # noqa: F401 - registers its routes on bp
 from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
-from lms.actions.blueprint import bp, get_or_404
+from lms.actions.blueprint import bp
 from lms.actions.courses import course_choices
 from lms.actions.exports import rollup_columns, rollup_values
 from lms.actions.forms import (
@@ -116,7 +116,7 @@ STATUS_FILTERS = [
 @login_required
 def unit_plan(unit_id: int):
     """A unit's plan: the list of items, and a timeline grouped by the month they are due."""
-    unit = get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     authorize("actions.view_unit", unit)
     today = wib_today(utcnow())
     program_id = _int_arg("program")
@@ -205,7 +205,7 @@ def _form_fields(form: ItemForm) -> dict:
 @login_required
 def item_new(unit_id: int):
     """Add an action item to a unit's plan (the unit's head, or a head above it)."""
-    unit = get_or_404(Unit, unit_id)
+    unit = db.get_or_404(Unit, unit_id)
     authorize("actions.create", unit)
     form = _item_form(unit, None)
     if not form.program_id.choices:
@@ -214,7 +214,7 @@ def item_new(unit_id: int):
     if form.validate_on_submit():
         try:
             fields = _form_fields(form)
-            program = get_or_404(Program, form.program_id.data)
+            program = db.get_or_404(Program, form.program_id.data)
             item = services.create_item(unit, program, current_user, utcnow(), **fields)
         except services.ActionError as exc:
             db.session.rollback()
@@ -230,7 +230,7 @@ def item_new(unit_id: int):
 @login_required
 def item_edit(item_id: int):
     """Change an item's plan (the unit's head); every change goes into the history."""
-    item = get_or_404(ActionItem, item_id)
+    item = db.get_or_404(ActionItem, item_id)
     authorize("actions.edit", item)
     form = _item_form(item.unit, item)
     if form.validate_on_submit():
