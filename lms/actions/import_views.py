@@ -13,15 +13,9 @@ from flask import (
 from flask_login import current_user, login_required
 
 from lms.actions import imports, queries, services
-from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
 from lms.actions.blueprint import bp
-from lms.actions.forms import (
-    ImportConfirmForm,
-    ImportForm,
-)
-from lms.actions.models import (
-    Program,
-)
+from lms.actions.forms import ImportConfirmForm, ImportForm
+from lms.actions.models import Program
 from lms.extensions import db
 from lms.forms import options
 from lms.i18n import gettext as _
@@ -29,8 +23,6 @@ from lms.i18n import utcnow
 from lms.limits import limit_upload
 from lms.org.models import Unit
 from lms.policy import authorize, can
-
-# -- import ---------------------------------------------------------------------------------------
 
 
 def _import_form() -> ImportForm:
@@ -135,6 +127,3 @@ def import_template():
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="templat-rencana-aksi.csv"'},
     )
-
-
-# -- programmes -----------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ evidence, the head's review, and evidence downloads."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     abort,
     current_app,
@@ -22,24 +24,22 @@ from lms.actions import evidence as evidence_files
 from lms.actions import services
 from lms.actions.blueprint import bp
 from lms.actions.courses import linked_courses
-from lms.actions.forms import (
-    CommentForm,
-    ReviewForm,
-    UpdateForm,
-)
+from lms.actions.forms import CommentForm, ReviewForm, UpdateForm
 from lms.actions.models import (
+    PRIORITY_LABELS,
     STATUS_LABELS,
     ActionItem,
     Comment,
     ItemEvent,
+    Priority,
     Program,
     ProgressUpdate,
     Status,
 )
 from lms.extensions import db
+from lms.i18n import format_day, utcnow, wib_today
 from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
-from lms.i18n import utcnow, wib_today
 from lms.limits import limit_upload
 from lms.policy import authorize
 
@@ -65,9 +65,6 @@ FIELD_LABELS = {
 
 def _history(events: list[ItemEvent]) -> list[dict]:
     """Events as lines people can read: names instead of ids, labels instead of codes."""
-    from lms.actions.models import PRIORITY_LABELS, Priority
-    from lms.i18n import format_day
-
     user_ids, program_ids = set(), set()
     for e in events:
         target = (
@@ -102,8 +99,6 @@ def _history(events: list[ItemEvent]) -> list[dict]:
         if field == "priority" and value in set(Priority):
             return str(PRIORITY_LABELS[Priority(value)])
         if field in ("start_date", "due_date"):
-            from datetime import date
-
             try:
                 return format_day(date.fromisoformat(value))
             except ValueError:

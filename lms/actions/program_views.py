@@ -11,15 +11,10 @@ from flask import (
 from flask_login import login_required
 from sqlalchemy import select
 
-from lms.actions import reminders as _reminders  # noqa: F401 - registers the action plan reminders
 from lms.actions import services
 from lms.actions.blueprint import bp
-from lms.actions.forms import (
-    ProgramForm,
-)
-from lms.actions.models import (
-    Program,
-)
+from lms.actions.forms import ProgramForm
+from lms.actions.models import Program
 from lms.extensions import db
 from lms.i18n import gettext as _
 from lms.policy import authorize

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from babel.dates import format_date
 from flask import (
     flash,
     redirect,
@@ -13,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -27,9 +29,7 @@ from lms.actions import reminders as _reminders  # noqa: F401 - registers the ac
 from lms.actions.blueprint import bp
 from lms.actions.courses import course_choices
 from lms.actions.exports import rollup_columns, rollup_values
-from lms.actions.forms import (
-    ItemForm,
-)
+from lms.actions.forms import ItemForm
 from lms.actions.models import (
     STATUS_LABELS,
     ActionItem,
@@ -57,9 +57,6 @@ def inline_text(text: str | None) -> Markup:
 @bp.app_template_filter("month")
 def month_name(value) -> str:
     """Desember 2026, in the current language."""
-    from babel.dates import format_date
-    from flask_babel import get_locale
-
     return format_date(value, "LLLL y", locale=str(get_locale() or "id"))
 
 
