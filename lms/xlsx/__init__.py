@@ -43,8 +43,6 @@ from lms.xlsx.text import XlsxError, namespace, parse, shared_strings
 
 __all__ = ["Sheet", "Workbook", "XlsxError"]
 
-#: Strict Open XML (Excel's "Strict Open XML Spreadsheet") names the same elements otherwise.
-STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
