@@ -232,14 +232,9 @@ def comment_new(item_id: int):
     authorize("actions.comment", item)
     form = CommentForm()
     if form.validate_on_submit():
-        try:
-            services.add_comment(item, current_user, utcnow(), form.body.data)
-        except services.ActionError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Komentar telah dikirim."), "success")
+        services.add_comment(item, current_user, utcnow(), form.body.data)
+        db.session.commit()
+        flash(_("Komentar telah dikirim."), "success")
     else:
         flash(_("Komentar tidak boleh kosong dan paling banyak 2.000 karakter."), "error")
     return redirect(url_for("actions.item", item_id=item.id) + "#komentar")
@@ -254,19 +249,14 @@ def review(item_id: int):
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        if form.send_back.data:
-            services.send_back(item, current_user, utcnow(), form.comment.data)
-            message = _("Butir dikembalikan kepada penanggung jawab untuk diperbaiki.")
-        else:
-            services.accept(item, current_user, utcnow())
-            message = _("Butir diterima sebagai selesai.")
-    except services.ActionError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if form.send_back.data:
+        services.send_back(item, current_user, utcnow(), form.comment.data)
+        message = _("Butir dikembalikan kepada penanggung jawab untuk diperbaiki.")
     else:
-        db.session.commit()
-        flash(message, "success")
+        services.accept(item, current_user, utcnow())
+        message = _("Butir diterima sebagai selesai.")
+    db.session.commit()
+    flash(message, "success")
     return redirect(url_for("actions.item", item_id=item.id))
 
 

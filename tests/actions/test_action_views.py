@@ -179,6 +179,22 @@ def test_sending_back_without_a_reason_changes_nothing(db, client, login_as, tea
     assert db.session.scalar(select(func.count(Comment.id))) == 0
 
 
+def test_accepting_an_item_not_done_is_refused_on_its_page(db, client, login_as, team):
+    item = make_item(team["unit"], team["owner"], team["program"], status="in_progress")
+    db.session.commit()
+    login_as(team["head"])
+    response = client.post(f"/actions/items/{item.id}/review", data={"accept": "Terima"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/actions/items/{item.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Hanya butir berstatus Selesai yang dapat diterima." in page
+    db.session.refresh(item)
+    assert item.status == "in_progress" and item.accepted_at is None
+    assert (
+        db.session.scalar(select(func.count(ItemEvent.id)).where(ItemEvent.kind == "accepted")) == 0
+    )
+
+
 def test_comments_are_escaped(db, client, login_as, team):
     item = make_item(team["unit"], team["owner"], team["program"])
     colleague = make_user(unit=team["unit"])
