@@ -108,9 +108,9 @@ def export_url(report: str, fmt: str, unit: Unit | None) -> str:
 
 
 def here_url(endpoint: str, **path_args) -> str:
-    """``url_for(endpoint, **path_args, **request.args)``: a link to another unit's report
-    that keeps this page's whole query."""
-    return _url(endpoint, path_args, request.args.to_dict())
+    """A link to another unit's report (crumbs, a table's units) that keeps this page's
+    filters and sort, from its first page: that unit may not have this page's page number."""
+    return _url(endpoint, path_args, {k: v for k, v in request.args.items() if k != "page"})
 
 
 def sort_url(key: str, desc: bool) -> str:

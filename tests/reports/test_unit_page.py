@@ -4,6 +4,7 @@ size of the unit, and the column headers link where url_for would."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -132,8 +133,8 @@ def test_column_headers_link_where_url_for_would(app):
 
 
 def test_column_headers_follow_the_request_they_are_drawn_for(app):
-    """The query is encoded once per request and kept in ``g``, which outlives a request under
-    an outer app context: the next request's headers carry its own filters."""
+    """Only the path is kept (per process), never the query: under an outer app context, which
+    outlives each request, the next request's headers carry its own filters."""
     with app.app_context():
         for year in (2025, 2026):
             with app.test_request_context(f"/reports/units/7?year={year}"):
@@ -169,7 +170,7 @@ def test_report_links_are_where_url_for_would_put_them(app, root):
                     "reports.export", **unit_arg, report="units", fmt="xlsx", **keep
                 )
             assert here_url("reports.people", unit_id=7) == url_for(
-                "reports.people", unit_id=7, **args
+                "reports.people", unit_id=7, **keep
             )
             assert here_url("reports.people", unit_id=7).startswith(f"{root}/reports/units/7/")
 
@@ -182,7 +183,21 @@ def test_crumbs_name_each_unit_above_in_order_keeping_the_query(client, login_as
     links = [(p["kominfo"], "Dinas Kominfo"), (p["bidang_a"], "Bidang A"),
              (p["seksi_a1"], "Seksi A1")]  # fmt: skip
     expected = "".join(
-        f' &rsaquo; <a href="/reports/units/{unit.id}/jp?year=2025&amp;page=1">{name}</a>'
+        f' &rsaquo; <a href="/reports/units/{unit.id}/jp?year=2025">{name}</a>'
         for unit, name in links
     )
     assert expected in crumbs
+
+
+def test_a_unit_listed_on_a_later_page_opens_at_its_first(app, client, login_as):
+    """Page 2 of the province's units links to each unit's report without ``page=2``: a unit
+    with fewer sub-units than a page has no page 2 (it was a 404)."""
+    app.config["PAGE_SIZE"] = 2
+    for name in ("Dinas A", "Dinas B", "Dinas C"):
+        make_unit(name)
+    login_as("hr")
+    html = client.get("/reports/units/?page=2&year=2026").get_data(as_text=True)
+    links = re.findall(r'href="(/reports/units/\d+[^"]*)"', html)
+    assert links and all("page=" not in link and "year=2026" in link for link in links), links
+    for link in links:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
