@@ -15,10 +15,9 @@ from lms.actions.models import Tag
 from lms.extensions import db
 
 
-def tags_by_kind(active_only: bool = True) -> dict[str, list[Tag]]:
-    query = select(Tag).order_by(Tag.kind, Tag.position, Tag.name)
-    if active_only:
-        query = query.where(Tag.active.is_(True))
+def tags_by_kind() -> dict[str, list[Tag]]:
+    """The entries offered on the item form, per list (kind), in the list's order."""
+    query = select(Tag).where(Tag.active.is_(True)).order_by(Tag.kind, Tag.position, Tag.name)
     out: dict[str, list[Tag]] = {}
     for tag in db.session.scalars(query):
         out.setdefault(tag.kind, []).append(tag)
