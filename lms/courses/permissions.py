@@ -1,4 +1,4 @@
-"""Who may browse, enrol in, learn and certify courses, and sync or manage them."""
+"""Who may browse, enrol in, learn and certify courses, and manage them."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _view_certificate(user: User, certificate: Any) -> bool:
     return certificate is not None and (certificate.enrollment.user_id == user.id or is_staff(user))
 
 
-@rule("certificate.revoke", "courses.sync")
+@rule("certificate.revoke")
 def _admin(user: User, obj: Any) -> bool:
     return user.has_role(Role.ADMIN)
 
