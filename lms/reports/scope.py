@@ -126,8 +126,10 @@ def _url(endpoint: str, path_args: dict, query: dict) -> str:
     url_for matches the rule again on every call, and a report page links a dozen headers,
     its tabs, crumbs and exports (a sixth of a unit report's time): the path is built once
     per process (by root path, endpoint and path arguments) and the query encoded as url_for
-    encodes it. A query naming an argument of the rule goes to url_for itself."""
-    if query.keys() & _rule_arguments(endpoint):
+    encodes it. A query naming an argument of the rule goes to url_for itself, and so does
+    every link once the app has a ``url_defaults`` function (it may add to any URL, per
+    request: a path kept per process would leave it out)."""
+    if query.keys() & _rule_arguments(endpoint) or any(current_app.url_default_functions.values()):
         return url_for(endpoint, **{**path_args, **query})
     path = _path(request.root_path, endpoint, tuple(path_args.items()))
     parts = [_pair(name, str(value)) for name, value in query.items() if value is not None]

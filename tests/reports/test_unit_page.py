@@ -201,3 +201,29 @@ def test_a_unit_listed_on_a_later_page_opens_at_its_first(app, client, login_as)
     assert links and all("page=" not in link and "year=2026" in link for link in links), links
     for link in links:
         assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
+
+def test_report_links_carry_what_a_url_defaults_function_adds(app):
+    """Paths kept per process must not hide a ``url_defaults`` function (none today; a
+    language in every URL would be one): with one, each link is what url_for gives."""
+
+    @app.url_defaults
+    def language(endpoint: str, values: dict) -> None:
+        values.setdefault("lang", "en")
+
+    unit = make_unit("Dinas X")
+    with app.test_request_context(f"/reports/units/{unit.id}?year=2026&page=2"):
+        links = {
+            report_url("reports.jp", unit): url_for("reports.jp", unit_id=unit.id, year="2026"),
+            export_url("units", "csv", unit): url_for(
+                "reports.export", unit_id=unit.id, report="units", fmt="csv", year="2026"
+            ),
+            here_url("reports.people", unit_id=7): url_for(
+                "reports.people", unit_id=7, year="2026"
+            ),
+            sort_url("jp", True): url_for(
+                "reports.units", unit_id=unit.id, year="2026", page=1, sort="jp", dir="desc"
+            ),
+        }
+    for link, expected in links.items():
+        assert link == expected and "lang=en" in link, link
