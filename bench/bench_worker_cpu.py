@@ -22,15 +22,12 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import psycopg
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_web
+import psycopg
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
