@@ -18,6 +18,7 @@ from wtforms.validators import NumberRange
 
 from lms.accounts.forms import CheckboxesField
 from lms.actions.models import PRIORITY_LABELS, STATUS_LABELS, Priority, Status
+from lms.actions.services import program_name_taken
 from lms.forms import BaseForm, input_required, max_length, optional, options, required
 from lms.i18n import lazy_gettext as _l
 
@@ -125,6 +126,15 @@ class ProgramForm(BaseForm):
     ends_on = DateField(_l("Berakhir"), validators=[optional()])
     active = BooleanField(_l("Aktif (butir baru dapat ditambahkan)"), default=True)
     submit = SubmitField(_l("Simpan"))
+
+    def __init__(self, *args, program_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._program_id = program_id  # the programme being edited; None for a new one
+
+    def validate_name(self, field) -> None:
+        field.data = (field.data or "").strip()
+        if field.data and program_name_taken(field.data, self._program_id):
+            raise ValidationError(_l("Nama program ini sudah dipakai."))
 
     def validate_ends_on(self, field) -> None:
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

@@ -9,7 +9,6 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
-from sqlalchemy import select
 
 from lms.actions import services
 from lms.actions.blueprint import bp
@@ -28,20 +27,12 @@ def programs():
     return render_template("actions/programs.html", programs=services.programs())
 
 
-def _program_form_save(form: ProgramForm, program: Program) -> bool:
-    name = form.name.data.strip()
-    clash = db.session.scalar(
-        select(Program.id).where(Program.name == name, Program.id != (program.id or 0))
-    )
-    if clash:
-        form.name.errors = [_("Nama program ini sudah dipakai.")]
-        return False
-    program.name = name
+def _fill(program: Program, form: ProgramForm) -> None:
+    program.name = form.name.data  # stripped and checked for a clash by the form
     program.description = (form.description.data or "").strip() or None
     program.starts_on = form.starts_on.data
     program.ends_on = form.ends_on.data
     program.active = form.active.data
-    return True
 
 
 @bp.route("/programs/new", methods=["GET", "POST"])
@@ -52,11 +43,11 @@ def program_new():
     form = ProgramForm()
     if form.validate_on_submit():
         program = Program()
-        if _program_form_save(form, program):
-            db.session.add(program)
-            db.session.commit()
-            flash(_("Program %(name)s telah ditambahkan.", name=program.name), "success")
-            return redirect(url_for("actions.programs"))
+        _fill(program, form)
+        db.session.add(program)
+        db.session.commit()
+        flash(_("Program %(name)s telah ditambahkan.", name=program.name), "success")
+        return redirect(url_for("actions.programs"))
     return render_template("actions/program_form.html", form=form, program=None)
 
 
@@ -66,8 +57,9 @@ def program_edit(program_id: int):
     """Rename a programme, change its period, or close it to new items."""
     program = db.get_or_404(Program, program_id)
     authorize("actions.programs", program)
-    form = ProgramForm(obj=program)
-    if form.validate_on_submit() and _program_form_save(form, program):
+    form = ProgramForm(obj=program, program_id=program.id)
+    if form.validate_on_submit():
+        _fill(program, form)
         db.session.commit()
         flash(_("Program %(name)s telah disimpan.", name=program.name), "success")
         return redirect(url_for("actions.programs"))

@@ -371,7 +371,7 @@ def add_comment(
     return comment
 
 
-# -- programmes and tags --------------------------------------------------------------------------
+# -- programmes -----------------------------------------------------------------------------------
 
 
 def programs(active_only: bool = False) -> list[Program]:
@@ -379,3 +379,9 @@ def programs(active_only: bool = False) -> list[Program]:
     if active_only:
         query = query.where(Program.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def program_name_taken(name: str, program_id: int | None) -> bool:
+    """Whether another programme than ``program_id`` is already called ``name``."""
+    query = select(Program.id).where(Program.name == name, Program.id != (program_id or 0))
+    return db.session.scalar(query) is not None

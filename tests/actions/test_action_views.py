@@ -389,6 +389,19 @@ def test_programme_name_must_be_unique(db, client, login_as, team):
     assert "Nama program ini sudah dipakai." in response.get_data(as_text=True)
 
 
+def test_programme_keeps_its_own_name_but_cannot_take_anothers(db, client, login_as, team):
+    other = make_program("Aksi Perubahan 2026")
+    db.session.commit()
+    login_as("admin")
+    url = f"/actions/programs/{other.id}"
+    refused = client.post(url, data={"name": " Jatim Retret 2025 ", "active": "y"})
+    assert "Nama program ini sudah dipakai." in refused.get_data(as_text=True)
+    kept = client.post(url, data={"name": " Aksi Perubahan 2026 ", "description": "Baru"})
+    assert kept.status_code == 302
+    db.session.refresh(other)
+    assert (other.name, other.description, other.active) == ("Aksi Perubahan 2026", "Baru", False)
+
+
 def test_creating_an_item_without_an_active_programme_explains_why(db, client, login_as, team):
     team["program"].active = False
     db.session.commit()
