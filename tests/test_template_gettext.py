@@ -34,3 +34,13 @@ def test_a_forced_language_is_followed_and_left(app):
             forced = render_template_string(source)
         after = render_template_string(source)
     assert (before, forced, after) == ("Keluar", "Sign out", "Keluar")
+
+
+def test_trans_blocks_escape_variables_and_fill_the_count(app):
+    """``{% trans %}`` calls the same ``gettext``/``ngettext`` globals (none of our templates
+    uses it yet)."""
+    source = (
+        "{% trans %}<b>{{ who }}</b>{% endtrans %}|"
+        "{% trans count=n %}{{ count }} materi{% pluralize %}{{ count }} materi{% endtrans %}"
+    )
+    assert render(app, source, who="<i>Ani</i>", n=2) == "<b>&lt;i&gt;Ani&lt;/i&gt;</b>|2 materi"
