@@ -61,8 +61,10 @@ def month_name(value) -> str:
 
 
 def _int_arg(name: str) -> int | None:
+    """A filter's id from the query string; None (no filter) for anything but a plausible id
+    (a longer number would overflow the database's integer and answer 500)."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 # -- plans ----------------------------------------------------------------------------------------

@@ -367,6 +367,15 @@ def test_overview_and_report_exports_share_one_set_of_columns(db, client, login_
     assert next(r for r in overview if r[0] == opd)[1] == "1"
 
 
+@pytest.mark.parametrize("arg", ["opd", "program"])
+def test_an_absurd_filter_number_is_no_filter_not_an_error(db, client, login_as, team, arg):
+    login_as("hr")
+    big = "99999999999999999999"
+    assert client.get(f"/actions/overview?{arg}={big}").status_code == 200
+    assert client.get(f"/actions/overview.csv?{arg}={big}").status_code == 200
+    assert client.get(f"/actions/units/{team['unit'].id}?program={big}").status_code == 200
+
+
 def test_hr_adds_a_programme_with_a_period(db, client, login_as):
     login_as("hr")
     response = client.post(
