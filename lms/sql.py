@@ -96,6 +96,15 @@ def int_table(name: str, columns: list[str], rows: list[tuple[int, ...]]):
     ).cte(name)
 
 
+def rollback_quietly() -> None:
+    """Roll back; when the database is gone the rollback fails too, and that is all right (the
+    session is closed instead, so the next use starts afresh)."""
+    try:
+        db.session.rollback()
+    except Exception:
+        db.session.close()
+
+
 def retry_when_locked(fn: Callable[[], object], attempts: int = 8) -> object:
     """Run ``fn`` in a transaction; on SQLite, wait and retry when another writer holds it."""
     for attempt in range(attempts):

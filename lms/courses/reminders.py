@@ -48,14 +48,15 @@ def _course_groups(n: int) -> list[list[int]]:
     return [group for group in (ids[i::n] for i in range(n)) if group]
 
 
+def _enrol_owed(now: datetime, courses: list[int] | None = None) -> int:
+    """The full assignments pass, over every course or over ``courses``."""
+    return apply_assignments(now, courses=courses)
+
+
 #: The daily run first enrols people who joined an assigned unit since yesterday by a path
 #: nothing else watched (a direct database change, a unit moved), so nothing is missed; on
 #: PostgreSQL a group of courses per connection.
-BEFORE_RUN["assignments_enrolled"] = Step(
-    apply_assignments,
-    parts=_course_groups,
-    part=lambda now, courses: apply_assignments(now, courses=courses),
-)
+BEFORE_RUN["assignments_enrolled"] = Step(_enrol_owed, parts=_course_groups)
 
 
 def _course_url(course) -> str:

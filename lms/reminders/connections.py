@@ -18,6 +18,7 @@ from queue import Empty, Queue
 from flask import current_app
 
 from lms.extensions import db
+from lms.sql import rollback_quietly
 
 
 def side_by_side(tasks: list[tuple[object, Callable[[], int]]], connections: int) -> dict:
@@ -42,10 +43,7 @@ def side_by_side(tasks: list[tuple[object, Callable[[], int]]], connections: int
                         return
                     results[name] = fn()
             except BaseException:
-                try:  # when the database is gone the rollback fails too
-                    db.session.rollback()
-                except Exception:
-                    db.session.close()
+                rollback_quietly()
                 while not pending.empty():  # the run failed: the other threads stop too
                     with suppress(Empty):
                         pending.get_nowait()

@@ -77,13 +77,13 @@ RULE_INFO: dict[str, RuleInfo] = {}
 
 @dataclass(frozen=True)
 class Step:
-    """A step of a full run before the rules: ``whole(now)`` returns a count. With ``parts``,
-    the step can be split: ``parts(n)`` lists at most ``n`` independent parts (e.g. groups of
-    courses) and ``part(now, p)`` does one; on PostgreSQL the engine runs them side by side."""
+    """A step of a full run before the rules: ``fn(now)`` does it all and returns a count.
+    With ``parts``, the step can be split: ``parts(n)`` lists at most ``n`` independent parts
+    (e.g. groups of courses) and ``fn(now, part)`` does one; on PostgreSQL the engine runs them
+    side by side."""
 
-    whole: Callable[[datetime], int]
+    fn: Callable[..., int]
     parts: Callable[[int], list] | None = None
-    part: Callable[[datetime, object], int] | None = None
 
 
 #: Steps run before the rules of a full run (name -> :class:`Step`), e.g. the courses' daily

@@ -46,7 +46,7 @@ from lms.reminders.rules import (
     in_order,
     one_run,
 )
-from lms.sql import insert_or_ignore, retry_when_locked
+from lms.sql import insert_or_ignore, retry_when_locked, rollback_quietly
 
 CATEGORIES = ("course", "action", "escalation", "digest", "summary")
 #: Categories nobody can switch off by email: an activation or reset link must arrive.
@@ -252,9 +252,9 @@ def _run_step(step: Step, now: datetime, connections: int) -> int:
     them and there are several connections."""
     parts = step.parts(connections) if step.parts is not None and connections > 1 else []
     if len(parts) < 2:
-        return retry_when_locked(lambda: _tuned() or step.whole(now)) or 0
+        return retry_when_locked(lambda: _tuned() or step.fn(now)) or 0
     tasks = [
-        (i, partial(retry_when_locked, lambda p=p: _tuned() or step.part(now, p)))
+        (i, partial(retry_when_locked, lambda p=p: _tuned() or step.fn(now, p)))
         for i, p in enumerate(parts)
     ]
     return sum(n or 0 for n in side_by_side(tasks, connections).values())
@@ -314,14 +314,6 @@ def one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}"[:1000]
 
 
-def _rollback() -> None:
-    """Roll back; when the database is gone the rollback fails too, and that is all right."""
-    try:
-        db.session.rollback()
-    except Exception:
-        db.session.close()
-
-
 def run_job(name: str, fn: Callable[[datetime], dict], now: datetime | None = None) -> JobRun:
     """Run a job and keep a record of it (last run, duration, counts, error).
 
@@ -336,7 +328,7 @@ def run_job(name: str, fn: Callable[[datetime], dict], now: datetime | None = No
         counts = fn(now)
         error = None
     except Exception as exc:
-        _rollback()
+        rollback_quietly()
         counts, error = {}, one_line(exc)
         current_app.logger.error("job %s failed: %s", name, error)
         current_app.logger.debug("job %s failed", name, exc_info=True)
@@ -359,7 +351,7 @@ def _keep(run: JobRun) -> None:
             db.session.commit()
             return
         except DBAPIError as exc:
-            _rollback()
+            rollback_quietly()
             if time.monotonic() + delay > give_up:
                 current_app.logger.error(
                     "job %s: its run could not be recorded: %s", run.job, one_line(exc)

@@ -155,7 +155,7 @@ def test_the_daily_pass_course_by_course_enrols_as_the_whole_pass(app, db, world
     assert [sorted(p) for p in step.parts(2)] == [[first.id], [second.id]]
 
     # A part leaves the other courses' enrolments alone (not "no longer owed").
-    step.part(MOMENT, [first.id])
+    step.fn(MOMENT, [first.id])
     db.session.expire_all()
     assert db.session.get(Enrollment, stale.id).deadline == DEADLINE
     assert [row for row in _enrolments(db) if row[1] == second.id] == [
@@ -167,7 +167,7 @@ def test_the_daily_pass_course_by_course_enrols_as_the_whole_pass(app, db, world
     if db.engine.dialect.name == "postgresql":
         made = services.run_rules(MOMENT)["assignments_enrolled"]
     else:  # one connection: the parts one after another, as a pass limited to some courses
-        made = sum(step.part(MOMENT, part) for part in step.parts(2))
+        made = sum(step.fn(MOMENT, part) for part in step.parts(2))
         db.session.commit()
     in_parts = _enrolments(db)
     assert made > 0 and in_parts != before
