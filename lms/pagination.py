@@ -1,4 +1,4 @@
-"""Pagination of list and report pages.
+"""Pagination of list and report pages, and the ids their filters take from the query string.
 
 ``?page=`` is a whole number from 1 up to the last page; page 1 always exists, even for an
 empty list. Anything else (``0``, ``-1``, ``abc``, ``2.5``, a page past the end, an absurd
@@ -18,6 +18,17 @@ from lms.extensions import db
 #: large overflows SQLite's and PostgreSQL's 64-bit integers).
 MAX_PAGE = 10**9
 _DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+_ID = re.compile(r"[0-9]{1,9}")
+
+
+def id_arg(name: str) -> int | None:
+    """A filter's id from the query string (``?course=3``); None, meaning no filter, for
+    anything else: empty, not a number, or too long for a database id (a longer number would
+    overflow the integer column and answer 500)."""
+    raw = request.args.get(name, "").strip()
+    return int(raw) if _ID.fullmatch(raw) else None
 
 
 def page_number() -> int:

@@ -72,3 +72,21 @@ def test_a_report_past_its_last_page_is_not_found(app, client, login_as, db):
     url = f"/reports/units/{parent.id}"
     assert client.get(url, query_string={"page": "2"}).status_code == 200
     assert client.get(url, query_string={"page": "3"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/units/?course={v}",
+        "/reports/units/?year={v}",
+        "/reports/courses/?course={v}",
+        "/actions/?program={v}&opd={v}",
+        "/ai/overview?opd={v}",
+    ],
+)
+@pytest.mark.parametrize("value", ["99999999999999999999", "%C2%B2", "-1", "1.5"])
+def test_a_filter_id_that_is_not_one_is_no_filter(client, login_as, url, value):
+    """An id too long for the database, a superscript digit, a negative or a fraction: the page
+    shows itself unfiltered, never a database error."""
+    login_as("hr")
+    assert client.get(url.format(v=value)).status_code == 200

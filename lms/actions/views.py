@@ -44,6 +44,7 @@ from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow, wib_today
 from lms.org.models import Unit
+from lms.pagination import id_arg
 from lms.policy import authorize, can
 from lms.reports.exports import respond
 
@@ -58,13 +59,6 @@ def inline_text(text: str | None) -> Markup:
 def month_name(value) -> str:
     """Desember 2026, in the current language."""
     return format_date(value, "LLLL y", locale=str(get_locale() or "id"))
-
-
-def _int_arg(name: str) -> int | None:
-    """A filter's id from the query string; None (no filter) for anything but a plausible id
-    (a longer number would overflow the database's integer and answer 500)."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 # -- plans ----------------------------------------------------------------------------------------
@@ -118,7 +112,7 @@ def unit_plan(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
     authorize("actions.view_unit", unit)
     today = wib_today(utcnow())
-    program_id = _int_arg("program")
+    program_id = id_arg("program")
     status = request.args.get("status", "")
     items = queries.unit_items(unit, program_id, status)
     if status == "overdue":
@@ -265,8 +259,8 @@ SORTS = {
 def _overview_rows():
     """The overview's rows for the filters and sort order in the query string."""
     today = wib_today(utcnow())
-    program_id = _int_arg("program")
-    opd_id = _int_arg("opd")
+    program_id = id_arg("program")
+    opd_id = id_arg("opd")
     opd = db.session.get(Unit, opd_id) if opd_id else None
     rows = queries.rollups(today, program_id=program_id, within_path=opd.path if opd else None)
     sort = request.args.get("sort", "unit")

@@ -49,7 +49,7 @@ from lms.i18n import lazy_gettext as _l
 from lms.i18n import utcnow, wib_today
 from lms.main.views import NAV
 from lms.org.models import Unit
-from lms.pagination import check_page, page_number
+from lms.pagination import check_page, id_arg, page_number
 from lms.policy import authorize, can
 from lms.reports.exports import respond
 
@@ -94,11 +94,6 @@ class Page:
     has_next = property(lambda self: self.page < self.pages)
     prev_num = property(lambda self: self.page - 1)
     next_num = property(lambda self: self.page + 1)
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
 
 
 def _entry(entry_id: int) -> AiUse:
@@ -342,7 +337,7 @@ def _filters() -> Filters:
     risk = request.args.get("risk")
     status = request.args.get("status")
     return Filters(
-        opd=_int_arg("opd"),
+        opd=id_arg("opd"),
         risk=risk if risk in {r.value for r in Risk} else None,
         status=status if status in {s.value for s in Status} else None,
         dpia_missing=request.args.get("dpia") == "missing",

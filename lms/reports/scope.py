@@ -20,6 +20,7 @@ from lms.audit.services import record
 from lms.extensions import db
 from lms.i18n import lazy_gettext as _l
 from lms.org.models import Unit
+from lms.pagination import id_arg
 from lms.policy import authorize
 from lms.reports.services import Filters
 
@@ -37,11 +38,6 @@ STATUS_LABELS = {
 # -- request helpers ------------------------------------------------------------------------------
 
 
-def _int(name: str) -> int | None:
-    value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def _date(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, "").strip())
@@ -51,11 +47,11 @@ def _date(name: str) -> date | None:
 
 def parse_filters(today: date) -> Filters:
     """Filters from the query string; anything malformed is ignored, never an error page."""
-    year = _int("year")
+    year = id_arg("year")  # a number that fits; the range is checked below
     position_type = request.args.get("position_type") or None
     return Filters(
         year=year if year and 2000 <= year <= 2100 else today.year,
-        course_id=_int("course"),
+        course_id=id_arg("course"),
         date_from=_date("from"),
         date_to=_date("to"),
         position_type=position_type if position_type in POSITION_TYPES else None,
